@@ -1,0 +1,54 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "Threadline",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "threadline", targets: ["threadline"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .target(name: "AssistantsWire"),
+        .target(name: "ThreadlineCore"),
+        .target(
+            name: "Backends",
+            dependencies: [
+                "ThreadlineCore", "AssistantsWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(name: "Tools", dependencies: ["ThreadlineCore", "AssistantsWire"]),
+        .target(name: "Terminal", dependencies: ["ThreadlineCore", "CLibEdit"]),
+        .executableTarget(
+            name: "threadline",
+            dependencies: [
+                "ThreadlineCore", "AssistantsWire", "Backends", "Tools", "Terminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["ThreadlineCore", "AssistantsWire"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "AssistantsWireTests", dependencies: ["AssistantsWire", "TestSupport"]),
+        .testTarget(name: "ThreadlineCoreTests", dependencies: ["ThreadlineCore", "TestSupport"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "Tools", "TestSupport"]),
+        .testTarget(name: "ToolsTests", dependencies: ["Tools", "TestSupport"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

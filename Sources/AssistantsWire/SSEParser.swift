@@ -1,0 +1,137 @@
+/// One server-sent event as dispatched by `SSEParser`.
+public struct ServerSentEvent: Sendable, Equatable {
+    public var event: String?
+    public var data: String
+    public var id: String?
+    public var retry: Int?
+
+    public init(event: String?, data: String, id: String? = nil, retry: Int? = nil) {
+        self.event = event
+        self.data = data
+        self.id = id
+        self.retry = retry
+    }
+}
+
+/// Incremental text/event-stream parser fed with network chunks of any size.
+///
+/// Lines are decoded only once complete, so a multi-byte character or an event split across
+/// chunks is reassembled; `\n`, `\r\n` and `\r` end lines, a leading BOM is dropped.
+public struct SSEParser: Sendable {
+    private static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    private static let lineFeed: UInt8 = 0x0A
+    private static let carriageReturn: UInt8 = 0x0D
+    private static let colon: UInt8 = 0x3A
+    private static let space: UInt8 = 0x20
+
+    private var partialLine: [UInt8] = []
+    private var previousChunkEndedWithCR = false
+    private var streamStart: [UInt8]? = []
+    private var eventName: String?
+    private var data: String?
+    private var lastEventID: String?
+    private var retry: Int?
+
+    public init() {}
+
+    /// Parses `chunk` and returns the events it completes.
+    public mutating func feed(_ chunk: some Collection<UInt8>) -> [ServerSentEvent] {
+        var events: [ServerSentEvent] = []
+        if var start = streamStart {
+            start.append(contentsOf: chunk)
+            if start.count < Self.bom.count, Self.bom.starts(with: start) {
+                streamStart = start
+                return []
+            }
+            streamStart = nil
+            if start.starts(with: Self.bom) { start.removeFirst(Self.bom.count) }
+            start.withUnsafeBufferPointer { scan($0, into: &events) }
+            return events
+        }
+        let handled: Void? = chunk.withContiguousStorageIfAvailable { scan($0, into: &events) }
+        if handled == nil {
+            Array(chunk).withUnsafeBufferPointer { scan($0, into: &events) }
+        }
+        return events
+    }
+
+    /// True when the bytes so far end inside an event: at end of stream that event is dropped,
+    /// as the SSE specification says, and a client should report the stream as cut.
+    public var isInsideEvent: Bool {
+        !partialLine.isEmpty || data != nil || eventName != nil
+    }
+
+    private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) {
+        var lineStart = 0
+        var index = 0
+        if previousChunkEndedWithCR, bytes.first == Self.lineFeed {
+            lineStart = 1
+            index = 1
+        }
+        previousChunkEndedWithCR = false
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte != Self.lineFeed && byte != Self.carriageReturn {
+                index += 1
+                continue
+            }
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<index])
+            if partialLine.isEmpty {
+                process(line: line, into: &events)
+            } else {
+                partialLine.append(contentsOf: line)
+                let joined = partialLine
+                partialLine.removeAll(keepingCapacity: true)
+                joined.withUnsafeBufferPointer { process(line: $0, into: &events) }
+            }
+            index += 1
+            if byte == Self.carriageReturn {
+                if index == count {
+                    previousChunkEndedWithCR = true
+                } else if bytes[index] == Self.lineFeed {
+                    index += 1
+                }
+            }
+            lineStart = index
+        }
+        if lineStart < count {
+            partialLine.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart..<count]))
+        }
+    }
+
+    private mutating func process(line: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) {
+        if line.isEmpty {
+            dispatch(into: &events)
+            return
+        }
+        if line[0] == Self.colon { return }
+        let fieldEnd = line.firstIndex(of: Self.colon) ?? line.count
+        var valueStart = Swift.min(fieldEnd + 1, line.count)
+        if valueStart < line.count, line[valueStart] == Self.space { valueStart += 1 }
+        let field = UnsafeBufferPointer(rebasing: line[0..<fieldEnd])
+        let value = String(decoding: UnsafeBufferPointer(rebasing: line[valueStart...]), as: UTF8.self)
+        if field.elementsEqual("data".utf8) {
+            if let existing = data {
+                data = existing + "\n" + value
+            } else {
+                data = value
+            }
+        } else if field.elementsEqual("event".utf8) {
+            eventName = value
+        } else if field.elementsEqual("id".utf8) {
+            if !value.contains("\0") { lastEventID = value }
+        } else if field.elementsEqual("retry".utf8) {
+            if let milliseconds = Int(value), milliseconds >= 0 { retry = milliseconds }
+        }
+    }
+
+    private mutating func dispatch(into events: inout [ServerSentEvent]) {
+        defer {
+            eventName = nil
+            data = nil
+        }
+        guard data != nil || eventName != nil else { return }
+        events.append(ServerSentEvent(event: eventName, data: data ?? "", id: lastEventID, retry: retry))
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The encoder and decoder every Assistants v2 object goes through.
+public enum WireCoding {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder { JSONDecoder() }
+
+    /// Encodes a wire value as compact JSON text.
+    public static func jsonText(_ value: some Encodable) -> String {
+        (try? String(decoding: encoder().encode(value), as: UTF8.self)) ?? "{}"
+    }
+}
+
+/// The `error` member of an API error response, and the payload of an `error` stream event.
+public struct APIErrorBody: Codable, Sendable, Equatable, Error {
+    public var message: String
+    public var type: String?
+    public var param: String?
+    public var code: String?
+
+    public init(message: String, type: String? = nil, param: String? = nil, code: String? = nil) {
+        self.message = message
+        self.type = type
+        self.param = param
+        self.code = code
+    }
+
+    /// Decodes both `{"error": {...}}` and a bare `{...}` error object.
+    public static func decode(from data: Data) -> APIErrorBody? {
+        struct Wrapped: Decodable { var error: APIErrorBody }
+        let decoder = WireCoding.decoder()
+        if let wrapped = try? decoder.decode(Wrapped.self, from: data) { return wrapped.error }
+        return try? decoder.decode(APIErrorBody.self, from: data)
+    }
+}

@@ -1,0 +1,59 @@
+import AssistantsWire
+import ThreadlineCore
+
+/// Turns Assistants v2 stream events into `RunEvent`s; shared by the local engine and the
+/// HTTP client, so both backends behave the same in the RunDriver.
+public struct AssistantsEventTranslator: Sendable {
+    public init() {}
+
+    public func translate(_ event: StreamEvent) -> [RunEvent] {
+        switch event {
+        case .run(phase: "created", let run):
+            return [.started(runID: run.id)]
+        case .run(phase: "requires_action", let run):
+            let calls = run.requiredAction?.submitToolOutputs.toolCalls ?? []
+            return [.toolCallsRequired(calls.map { ToolCallRequest(id: $0.id, name: $0.function.name, arguments: $0.function.arguments) })]
+        case .run(phase: "completed", let run):
+            return usage(of: run) + [.finished(.completed)]
+        case .run(phase: "failed", let run):
+            return usage(of: run) + [.finished(.failed(run.lastError.map { "\($0.code): \($0.message)" } ?? "unknown error"))]
+        case .run(phase: "incomplete", let run):
+            return usage(of: run) + [.finished(.incomplete(run.incompleteDetails?.reason ?? "unknown reason"))]
+        case .run(phase: "cancelled", _):
+            return [.finished(.cancelled)]
+        case .run(phase: "expired", _):
+            return [.finished(.expired)]
+        case .messageDelta(let delta):
+            let text = delta.text
+            return text.isEmpty ? [] : [.textDelta(text)]
+        case .error(let body):
+            return [.finished(.failed(body.message))]
+        default:
+            return []
+        }
+    }
+
+    private func usage(of run: Run) -> [RunEvent] {
+        guard let usage = run.usage else { return [] }
+        return [.usage(TokenUsage(inputTokens: usage.promptTokens, outputTokens: usage.completionTokens))]
+    }
+
+    /// Maps a stream of wire events; cancelling the result cancels the source.
+    public func translate(
+        _ source: AsyncThrowingStream<StreamEvent, any Error>
+    ) -> AsyncThrowingStream<RunEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<RunEvent, any Error>.makeStream()
+        let task = Task {
+            do {
+                for try await event in source {
+                    for translated in translate(event) { continuation.yield(translated) }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+}

@@ -1,0 +1,116 @@
+import AssistantsWire
+import Foundation
+
+/// Threadline's offline model: deterministic, labeled as a demo, and good at exactly one thing,
+/// the seed's weather conversation. It asks for every tool a question needs in one step
+/// (parallel calls), then answers from their outputs in the question's language.
+public struct DemoModel: LanguageModel {
+    public var displayName: String { "offline demo model (deterministic, weather questions only)" }
+    /// Pause between streamed deltas, so a terminal shows the reply being written.
+    public var deltaDelay: Duration
+
+    public init(deltaDelay: Duration = .milliseconds(12)) {
+        self.deltaDelay = deltaDelay
+    }
+
+    public func respond(to request: ModelRequest) -> AsyncThrowingStream<ModelOutput, any Error> {
+        let outputs = plan(request)
+        let delay = deltaDelay
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                for output in outputs {
+                    if case .textDelta = output, delay > .zero {
+                        try? await Task.sleep(for: delay)
+                    }
+                    if Task.isCancelled { break }
+                    continuation.yield(output)
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Everything the model will say for `request`, decided up front: same input, same output.
+    func plan(_ request: ModelRequest) -> [ModelOutput] {
+        guard let lastUser = request.turns.lastIndex(where: { if case .user = $0 { true } else { false } }),
+            case .user(let question) = request.turns[lastUser]
+        else {
+            return reply(DemoReplies.help(.english), request: request)
+        }
+        let answered = request.turns[(lastUser + 1)...].flatMap { turn -> [ToolCall] in
+            if case .toolCalls(let calls) = turn { return calls }
+            return []
+        }
+        let parsed = WeatherQuestion(question)
+        let addressee = demoAddressee(in: request.instructions)
+        if !answered.isEmpty {
+            return reply(DemoReplies.answer(parsed, results: answered, addressee: addressee), request: request)
+        }
+        guard parsed.isAboutWeather else {
+            return reply(DemoReplies.help(parsed.language, addressee: addressee), request: request)
+        }
+        guard let city = parsed.city else {
+            return reply(DemoReplies.askForCity(parsed.language, addressee: addressee), request: request)
+        }
+        let available = Set(request.tools.map(\.name))
+        var calls: [ModelOutput] = []
+        if parsed.wantsTemperature {
+            calls.append(.toolCall(name: "get_current_temperature", arguments: Self.json(["location": city.location])))
+        }
+        if parsed.wantsRain {
+            calls.append(.toolCall(name: "get_rain_probability", arguments: Self.json(["location": city.location])))
+        }
+        if let days = parsed.forecastDays {
+            calls.append(
+                .toolCall(
+                    name: "get_n_day_weather_forecast",
+                    arguments: Self.json(["location": city.location, "num_days": days])))
+        }
+        let missing = calls.compactMap { call -> String? in
+            guard case .toolCall(let name, _) = call, !available.contains(name) else { return nil }
+            return name
+        }
+        if !missing.isEmpty {
+            return reply(DemoReplies.toolsMissing(parsed.language, missing), request: request)
+        }
+        return calls + [usage(request, completion: calls.count * 12)]
+    }
+
+    private func reply(_ text: String, request: ModelRequest) -> [ModelOutput] {
+        Self.deltas(of: text).map(ModelOutput.textDelta) + [usage(request, completion: text.utf8.count / 3 + 1)]
+    }
+
+    /// A rough, deterministic token count, since a demo has no tokenizer.
+    private func usage(_ request: ModelRequest, completion: Int) -> ModelOutput {
+        let promptBytes = request.instructions.utf8.count
+            + request.turns.reduce(0) { total, turn in
+                switch turn {
+                case .user(let text), .assistant(let text): total + text.utf8.count
+                case .toolCalls(let calls):
+                    total + calls.reduce(0) { $0 + $1.function.arguments.utf8.count + ($1.function.output?.utf8.count ?? 0) }
+                }
+            }
+        return .usage(Usage(promptTokens: promptBytes / 3 + 1, completionTokens: completion))
+    }
+
+    /// Splits text into small pieces (a word and the spaces after it) to stream.
+    static func deltas(of text: String) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        for character in text {
+            if !character.isWhitespace, let last = current.last, last.isWhitespace {
+                pieces.append(current)
+                current = ""
+            }
+            current.append(character)
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
+    }
+
+    private static func json(_ object: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\\/", with: "/")
+    }
+}

@@ -1,0 +1,119 @@
+import AssistantsWire
+import Foundation
+import ThreadlineCore
+
+/// `ChatBackend` over the embedded `LocalEngine` (backends `demo` and `chat`).
+public actor LocalBackend: ChatBackend {
+    private let engine: LocalEngine
+    private let assistantID: String
+    private let name: String
+    private var model: String?
+    private let translator = AssistantsEventTranslator()
+
+    /// Uses (creating once) the stored assistant equal to `definition`.
+    public init(name: String, engine: LocalEngine, definition: AssistantParameters) async throws {
+        self.name = name
+        self.engine = engine
+        self.assistantID = try await engine.assistant(matching: definition).id
+    }
+
+    public func describe() async -> BackendDescription {
+        let assistantModel = (try? await engine.assistant(id: assistantID).model) ?? "?"
+        return BackendDescription(
+            name: name, model: model ?? assistantModel, detail: engine.modelName)
+    }
+
+    public func setModel(_ model: String) { self.model = model }
+
+    public func createThread() async throws -> ThreadSummary {
+        summary(try await engine.createThread(), firstUserMessage: nil)
+    }
+
+    public func thread(id: String) async throws -> ThreadSummary {
+        do {
+            let thread = try await engine.thread(id: id)
+            let first = try await engine.messages(threadID: id).first { $0.role == "user" }
+            return summary(thread, firstUserMessage: first)
+        } catch EngineError.notFound {
+            throw BackendError.threadNotFound(id)
+        }
+    }
+
+    public func listThreads(limit: Int) async throws -> [ThreadSummary] {
+        try await engine.recentThreads(limit: limit).map { summary($0.thread, firstUserMessage: $0.firstUserMessage) }
+    }
+
+    public func deleteThread(id: String) async throws {
+        do { try await engine.deleteThread(id: id) } catch EngineError.notFound { throw BackendError.threadNotFound(id) }
+    }
+
+    public func transcript(threadID: String) async throws -> [TranscriptEntry] {
+        try await mapped {
+            try await engine.timeline(threadID: threadID).flatMap { item -> [TranscriptEntry] in
+                switch item {
+                case .message(let message):
+                    return [
+                        TranscriptEntry(
+                            kind: message.role == "user" ? .user : .assistant, text: message.text,
+                            isPartial: message.status == "incomplete")
+                    ]
+                case .step(let step):
+                    return (step.stepDetails.toolCalls ?? []).map {
+                        TranscriptEntry(
+                            kind: .toolCall(name: $0.function.name, arguments: $0.function.arguments, output: $0.function.output),
+                            text: "")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends the line; runs an earlier process left waiting for tool outputs are cancelled
+    /// first, since nobody will answer them.
+    public func appendUserMessage(_ text: String, threadID: String) async throws {
+        try await mapped {
+            if let stale = try await engine.activeRun(threadID: threadID) {
+                try await engine.cancelRun(threadID: threadID, runID: stale.id)
+            }
+            _ = try await engine.addMessage(threadID: threadID, role: "user", text: text)
+        }
+    }
+
+    public func streamRun(threadID: String, options: RunOptions) async throws -> AsyncThrowingStream<RunEvent, any Error> {
+        let request = RunRequest(
+            assistantID: assistantID, instructions: options.instructions,
+            additionalInstructions: options.additionalInstructions, model: options.model ?? model)
+        return try await mapped { translator.translate(try await engine.createRun(threadID: threadID, request: request)) }
+    }
+
+    public func submitToolOutputs(
+        threadID: String, runID: String, outputs: [ToolCallOutput]
+    ) async throws -> AsyncThrowingStream<RunEvent, any Error> {
+        let wire = outputs.map { ToolOutput(toolCallID: $0.toolCallID, output: $0.output) }
+        return try await mapped {
+            translator.translate(try await engine.submitToolOutputs(threadID: threadID, runID: runID, outputs: wire))
+        }
+    }
+
+    public func cancelRun(threadID: String, runID: String) async throws {
+        try await mapped { _ = try await engine.cancelRun(threadID: threadID, runID: runID) }
+    }
+
+    private func summary(_ thread: AssistantThread, firstUserMessage: Message?) -> ThreadSummary {
+        let title = firstUserMessage.map { $0.text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "" }
+        return ThreadSummary(id: thread.id, createdAt: Date(timeIntervalSince1970: TimeInterval(thread.createdAt)), title: title)
+    }
+
+    /// Runs `body`, turning engine errors into the backend errors the REPL renders.
+    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch EngineError.notFound(kind: "thread", let id) {
+            throw BackendError.threadNotFound(id)
+        } catch EngineError.notFound(kind: "run", let id) {
+            throw BackendError.runNotFound(id)
+        } catch let error as EngineError {
+            throw BackendError.invalidRequest(error.description)
+        }
+    }
+}

@@ -1,0 +1,251 @@
+import AssistantsWire
+import Foundation
+import GRDB
+
+/// SQLite persistence of assistants, threads, messages, runs and run steps. Each object is
+/// stored whole as its wire JSON, with the columns queries need beside it.
+final class LocalStore: Sendable {
+    private let database: DatabaseQueue
+
+    /// Opens (creating with mode 0600) the database at `path`.
+    init(path: String) throws {
+        let manager = FileManager.default
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try manager.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        if !manager.fileExists(atPath: path) {
+            guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try Self.migrator.migrate(database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE assistants (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL);
+                    CREATE TABLE threads (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, seq INTEGER NOT NULL, updated_seq INTEGER NOT NULL, json TEXT NOT NULL);
+                    CREATE TABLE messages (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE, seq INTEGER NOT NULL, role TEXT NOT NULL, run_id TEXT, json TEXT NOT NULL);
+                    CREATE INDEX messages_by_thread ON messages(thread_id, seq);
+                    CREATE TABLE runs (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE, seq INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL);
+                    CREATE INDEX runs_by_thread ON runs(thread_id, seq);
+                    CREATE TABLE run_steps (id TEXT PRIMARY KEY, run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, thread_id TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL);
+                    CREATE INDEX steps_by_run ON run_steps(run_id, seq);
+                    CREATE INDEX steps_by_thread ON run_steps(thread_id, seq);
+                    """)
+        }
+        return migrator
+    }
+
+    /// The next value of the global order shared by every table (creation order).
+    private func nextSeq(_ db: Database) throws -> Int64 {
+        let current = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT MAX(m) FROM (SELECT MAX(seq) AS m FROM assistants UNION ALL SELECT MAX(updated_seq) FROM threads
+                UNION ALL SELECT MAX(seq) FROM messages UNION ALL SELECT MAX(seq) FROM runs UNION ALL SELECT MAX(seq) FROM run_steps)
+                """)
+        return (current ?? 0) + 1
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
+        try WireCoding.decoder().decode(type, from: Data(json.utf8))
+    }
+
+    // MARK: assistants
+
+    func saveAssistant(_ assistant: Assistant) throws {
+        try database.write { db in
+            let seq = try nextSeq(db)
+            try db.execute(
+                sql: """
+                    INSERT INTO assistants (id, created_at, seq, json) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET json = excluded.json
+                    """,
+                arguments: [assistant.id, assistant.createdAt, seq, WireCoding.jsonText(assistant)])
+        }
+    }
+
+    func assistant(id: String) throws -> Assistant? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT json FROM assistants WHERE id = ?", arguments: [id])
+        }.map { try Self.decode(Assistant.self, $0) }
+    }
+
+    /// All assistants in creation order.
+    func assistants() throws -> [Assistant] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT json FROM assistants ORDER BY seq")
+        }.map { try Self.decode(Assistant.self, $0) }
+    }
+
+    func deleteAssistant(id: String) throws -> Bool {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM assistants WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: threads
+
+    func saveThread(_ thread: AssistantThread) throws {
+        try database.write { db in
+            let seq = try nextSeq(db)
+            try db.execute(
+                sql: """
+                    INSERT INTO threads (id, created_at, seq, updated_seq, json) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET json = excluded.json
+                    """,
+                arguments: [thread.id, thread.createdAt, seq, seq, WireCoding.jsonText(thread)])
+        }
+    }
+
+    func thread(id: String) throws -> AssistantThread? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT json FROM threads WHERE id = ?", arguments: [id])
+        }.map { try Self.decode(AssistantThread.self, $0) }
+    }
+
+    /// Threads with their first user message, most recently used first.
+    func recentThreads(limit: Int) throws -> [(thread: AssistantThread, firstUserMessage: Message?)] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.json AS thread,
+                      (SELECT m.json FROM messages m WHERE m.thread_id = t.id AND m.role = 'user' ORDER BY m.seq LIMIT 1) AS first
+                    FROM threads t ORDER BY t.updated_seq DESC LIMIT ?
+                    """,
+                arguments: [limit])
+        }.map { row in
+            let first: String? = row["first"]
+            return (try Self.decode(AssistantThread.self, row["thread"]), try first.map { try Self.decode(Message.self, $0) })
+        }
+    }
+
+    func deleteThread(id: String) throws -> Bool {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM run_steps WHERE thread_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM messages WHERE thread_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM runs WHERE thread_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM threads WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: messages
+
+    /// Inserts or updates a message; a new message marks its thread as recently used.
+    func saveMessage(_ message: Message) throws {
+        try database.write { db in
+            let seq = try nextSeq(db)
+            try db.execute(
+                sql: """
+                    INSERT INTO messages (id, thread_id, seq, role, run_id, json) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET json = excluded.json, run_id = excluded.run_id
+                    """,
+                arguments: [message.id, message.threadID, seq, message.role, message.runID, WireCoding.jsonText(message)])
+            try db.execute(sql: "UPDATE threads SET updated_seq = ? WHERE id = ?", arguments: [seq, message.threadID])
+        }
+    }
+
+    func message(id: String) throws -> Message? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT json FROM messages WHERE id = ?", arguments: [id])
+        }.map { try Self.decode(Message.self, $0) }
+    }
+
+    /// Messages of a thread in creation order.
+    func messages(threadID: String) throws -> [Message] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT json FROM messages WHERE thread_id = ? ORDER BY seq", arguments: [threadID])
+        }.map { try Self.decode(Message.self, $0) }
+    }
+
+    // MARK: runs and steps
+
+    func saveRun(_ run: Run) throws {
+        try database.write { db in
+            let seq = try nextSeq(db)
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (id, thread_id, seq, status, json) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET json = excluded.json, status = excluded.status
+                    """,
+                arguments: [run.id, run.threadID, seq, run.status.rawValue, WireCoding.jsonText(run)])
+        }
+    }
+
+    func run(id: String) throws -> Run? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT json FROM runs WHERE id = ?", arguments: [id])
+        }.map { try Self.decode(Run.self, $0) }
+    }
+
+    /// Runs of a thread in creation order.
+    func runs(threadID: String) throws -> [Run] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT json FROM runs WHERE thread_id = ? ORDER BY seq", arguments: [threadID])
+        }.map { try Self.decode(Run.self, $0) }
+    }
+
+    /// Runs that had not ended, e.g. when a previous process died during a reply.
+    func unfinishedRuns() throws -> [Run] {
+        try database.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT json FROM runs WHERE status IN ('queued','in_progress','requires_action','cancelling')")
+        }.map { try Self.decode(Run.self, $0) }
+    }
+
+    func saveStep(_ step: RunStep) throws {
+        try database.write { db in
+            let seq = try nextSeq(db)
+            try db.execute(
+                sql: """
+                    INSERT INTO run_steps (id, run_id, thread_id, seq, json) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET json = excluded.json
+                    """,
+                arguments: [step.id, step.runID, step.threadID, seq, WireCoding.jsonText(step)])
+        }
+    }
+
+    /// Steps of a run in creation order.
+    func steps(runID: String) throws -> [RunStep] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT json FROM run_steps WHERE run_id = ? ORDER BY seq", arguments: [runID])
+        }.map { try Self.decode(RunStep.self, $0) }
+    }
+
+    /// Messages and tool steps of a thread interleaved in creation order.
+    func timeline(threadID: String) throws -> [TimelineItem] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT 'message' AS kind, json, seq FROM messages WHERE thread_id = ?
+                    UNION ALL SELECT 'step', json, seq FROM run_steps WHERE thread_id = ?
+                    ORDER BY seq
+                    """,
+                arguments: [threadID, threadID])
+        }.map { row in
+            let kind: String = row["kind"]
+            let json: String = row["json"]
+            return kind == "message" ? .message(try Self.decode(Message.self, json)) : .step(try Self.decode(RunStep.self, json))
+        }
+    }
+}
+
+/// A thread's history as the model sees it: messages and tool steps in order.
+enum TimelineItem {
+    case message(Message)
+    case step(RunStep)
+}

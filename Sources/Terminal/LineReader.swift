@@ -1,0 +1,126 @@
+import CLibEdit
+import Foundation
+
+/// What one read at the prompt produced.
+public enum LineInput: Sendable, Equatable {
+    case line(String)
+    /// Ctrl-C at the prompt: the line was cleared.
+    case interrupted
+    case endOfInput
+    /// A piped line that is not valid UTF-8; it is skipped, not guessed at.
+    case invalidEncoding(lineNumber: Int)
+}
+
+/// Reads user input one line at a time.
+public protocol LineReader: AnyObject {
+    func readLine(prompt: String) -> LineInput
+    /// Adds an entry to the in-memory recall list (↑/↓, Ctrl-R).
+    func remember(_ entry: String)
+}
+
+/// Terminal facts the REPL adapts to.
+public enum TerminalInfo {
+    /// Selects a UTF-8 locale (C.UTF-8 when LANG/LC_ALL give none); call once at start.
+    @discardableResult
+    public static func setUpLocale() -> Bool { tl_setup_utf8_locale() != 0 }
+
+    public static var stdinIsTTY: Bool { tl_stdin_is_tty() != 0 }
+    public static var stdoutIsTTY: Bool { tl_stdout_is_tty() != 0 }
+
+    /// Makes Ctrl-C set a flag instead of killing the process (interactive sessions only).
+    public static func trapInterrupts() { tl_install_sigint_flag() }
+
+    /// True once per Ctrl-C received since the last call.
+    public static func takeInterrupt() -> Bool { tl_take_interrupt() != 0 }
+}
+
+/// libedit on a terminal: emacs keys, history recall, Ctrl-R search, Tab completion of
+/// slash commands, and Hangul input whatever LANG says.
+public final class EditLineReader: LineReader {
+    private let history: OpaquePointer
+    private let editor: OpaquePointer
+
+    public init?(program: String, completions: [String], historySize: Int = 1000) {
+        guard let history = tl_history_open(Int32(historySize)) else { return nil }
+        guard let editor = tl_editor_open(program, history) else {
+            tl_history_close(history)
+            return nil
+        }
+        self.history = history
+        self.editor = editor
+        var pointers = completions.map { strdup($0) }
+        pointers.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) {
+                tl_set_completions($0, Int32(buffer.count))
+            }
+        }
+        pointers.forEach { free($0) }
+    }
+
+    deinit {
+        tl_editor_close(editor)
+        tl_history_close(history)
+    }
+
+    public func readLine(prompt: String) -> LineInput {
+        tl_set_prompt(prompt)
+        var interrupted: Int32 = 0
+        guard let raw = tl_editor_read_line(editor, &interrupted) else {
+            return interrupted != 0 ? .interrupted : .endOfInput
+        }
+        defer { free(raw) }
+        return .line(String(cString: raw))
+    }
+
+    public func remember(_ entry: String) {
+        tl_history_add(history, entry)
+    }
+}
+
+/// Reads lines from a non-terminal stdin (pipes, files, scripts) with plain read(2).
+public final class PlainLineReader: LineReader {
+    private let fileDescriptor: Int32
+    private var buffer: [UInt8] = []
+    private var atEnd = false
+    private var lineNumber = 0
+
+    public init(fileDescriptor: Int32 = 0) {
+        self.fileDescriptor = fileDescriptor
+    }
+
+    public func readLine(prompt: String) -> LineInput {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let bytes = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                return decode(bytes)
+            }
+            if atEnd {
+                guard !buffer.isEmpty else { return .endOfInput }
+                let bytes = buffer
+                buffer = []
+                return decode(bytes)
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = chunk.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 {
+                atEnd = true
+            } else {
+                buffer.append(contentsOf: chunk[..<count])
+            }
+        }
+    }
+
+    public func remember(_ entry: String) {}
+
+    private func decode(_ bytes: [UInt8]) -> LineInput {
+        lineNumber += 1
+        var line = bytes
+        if line.last == 0x0D { line.removeLast() }
+        guard let text = String(validating: line, as: UTF8.self) else {
+            return .invalidEncoding(lineNumber: lineNumber)
+        }
+        return .line(text)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// How `/instructions` changes the session's overrides.
+public enum InstructionsAction: Sendable, Equatable {
+    case show
+    case clear
+    /// Replaces the assistant's instructions for every following run.
+    case sticky(String)
+    /// Replaces them for the next run only.
+    case once(String)
+    /// Adds to them for every following run.
+    case add(String)
+}
+
+/// A parsed slash command.
+public enum SlashCommand: Sendable, Equatable {
+    case help
+    case instructions(InstructionsAction)
+    case new
+    case threads
+    case resume(String)
+    case show
+    case tools
+    case model(String?)
+    case history
+    case quit
+}
+
+/// One row of the command table: help, completion and parsing all read it.
+public struct SlashCommandSpec: Sendable {
+    public var name: String
+    public var usage: String
+    public var summary: String
+    /// Turns the text after the name (trimmed, maybe empty) into a command or a usage error.
+    var parse: @Sendable (String) -> Result<SlashCommand, SlashCommandError>
+}
+
+/// A line that starts with `/` but is not a valid command; never sent to the model.
+public struct SlashCommandError: Error, Equatable, CustomStringConvertible {
+    public var description: String
+}
+
+extension SlashCommandSpec {
+    /// Every command, in the order `/help` lists them.
+    public static let all: [SlashCommandSpec] = [
+        simple("help", "show this help", .help),
+        SlashCommandSpec(
+            name: "instructions", usage: "[--once|--add] TEXT | clear",
+            summary: "override the assistant's instructions (sticky; --once: next run; --add: additional); alone: show",
+            parse: parseInstructions),
+        simple("new", "start a new thread (sticky instructions are kept)", .new),
+        simple("threads", "list stored threads", .threads),
+        SlashCommandSpec(
+            name: "resume", usage: "ID", summary: "continue a stored thread",
+            parse: { $0.isEmpty ? .failure(usageError("resume", "ID")) : .success(.resume($0)) }),
+        simple("show", "backend, model, thread, instructions and tools", .show),
+        simple("tools", "list the tools and who serves them", .tools),
+        SlashCommandSpec(
+            name: "model", usage: "[NAME]", summary: "use another model for following runs; alone: show",
+            parse: { .success(.model($0.isEmpty ? nil : $0)) }),
+        simple("history", "show this thread's conversation", .history),
+        simple("quit", "leave (also Ctrl-D)", .quit),
+    ]
+
+    private static func simple(_ name: String, _ summary: String, _ command: SlashCommand) -> SlashCommandSpec {
+        SlashCommandSpec(
+            name: name, usage: "", summary: summary,
+            parse: { $0.isEmpty ? .success(command) : .failure(SlashCommandError(description: "/\(name) takes no arguments")) })
+    }
+
+    private static func usageError(_ name: String, _ usage: String) -> SlashCommandError {
+        SlashCommandError(description: "usage: /\(name) \(usage)")
+    }
+
+    private static func parseInstructions(_ text: String) -> Result<SlashCommand, SlashCommandError> {
+        if text.isEmpty { return .success(.instructions(.show)) }
+        if text == "clear" { return .success(.instructions(.clear)) }
+        for (flag, make) in [("--once", InstructionsAction.once), ("--add", InstructionsAction.add)] {
+            guard text == flag || text.hasPrefix(flag + " ") else { continue }
+            let rest = text.dropFirst(flag.count).trimmingCharacters(in: .whitespaces)
+            return rest.isEmpty
+                ? .failure(usageError("instructions", "\(flag) TEXT")) : .success(.instructions(make(rest)))
+        }
+        return .success(.instructions(.sticky(text)))
+    }
+}
+
+/// Recognises slash commands in a line of input.
+public enum SlashCommandParser {
+    /// nil when the line is a message for the model; `//text` sends the message `/text`.
+    public static func parse(_ line: String) -> Result<SlashCommand, SlashCommandError>? {
+        guard line.hasPrefix("/"), !line.hasPrefix("//") else { return nil }
+        let body = line.dropFirst()
+        let name = String(body.prefix { !$0.isWhitespace })
+        let rest = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        if name == "exit" { return .success(.quit) }
+        guard let spec = SlashCommandSpec.all.first(where: { $0.name == name }) else {
+            let hint = suggestion(for: name).map { " (did you mean /\($0)?)" } ?? ""
+            return .failure(SlashCommandError(description: "unknown command /\(name)\(hint); /help lists commands"))
+        }
+        return spec.parse(rest)
+    }
+
+    /// Unescapes `//text` to the message `/text`.
+    public static func messageText(_ line: String) -> String {
+        line.hasPrefix("//") ? String(line.dropFirst()) : line
+    }
+
+    /// Completion words: every command with its slash.
+    public static var completions: [String] { SlashCommandSpec.all.map { "/" + $0.name } }
+
+    /// The closest command name by prefix or edit distance, if any is close.
+    static func suggestion(for name: String) -> String? {
+        let names = SlashCommandSpec.all.map(\.name)
+        if !name.isEmpty, let prefixed = names.first(where: { $0.hasPrefix(name) }) { return prefixed }
+        let scored = names.map { ($0, editDistance($0, name)) }.min { $0.1 < $1.1 }
+        guard let (best, distance) = scored, distance <= 2 else { return nil }
+        return best
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+
+    /// The `/help` text, generated from the table.
+    public static var helpText: String {
+        let rows = SlashCommandSpec.all.map { spec -> (String, String) in
+            ("/" + spec.name + (spec.usage.isEmpty ? "" : " " + spec.usage), spec.summary)
+        }
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }
+            .joined(separator: "\n")
+            + "\n\nCtrl-C cancels a reply, Ctrl-R searches history, Tab completes commands, //text sends \"/text\"."
+    }
+}

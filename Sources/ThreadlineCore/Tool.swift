@@ -1,0 +1,37 @@
+import Foundation
+
+/// A function the model can call. Implementations receive the arguments already validated
+/// against `parametersSchema`.
+public protocol Tool: Sendable {
+    var name: String { get }
+    /// Where the implementation comes from: "demo", "open-meteo", "command", ...
+    var provider: String { get }
+    /// The JSON schema of the arguments, as JSON text.
+    var parametersSchema: String { get }
+    /// Runs the call; the returned text is the tool output. Errors become `{"error": ...}`.
+    func call(arguments: [String: Any]) async throws -> String
+}
+
+/// A failure a tool reports; its message becomes the call's error output.
+public struct ToolError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
+/// The tools of a session, by name, in declaration order.
+public struct ToolRegistry: Sendable {
+    public private(set) var tools: [any Tool]
+
+    public init(_ tools: [any Tool] = []) {
+        self.tools = tools
+    }
+
+    public func tool(named name: String) -> (any Tool)? {
+        tools.first { $0.name == name }
+    }
+
+    public var names: [String] { tools.map(\.name) }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Backends
+import Foundation
+import ThreadlineCore
+
+/// The backends of the CLI contract.
+enum BackendKind: String, ExpressibleByArgument, CaseIterable {
+    case demo
+    case chat
+    case assistants
+    case responses
+}
+
+/// Options shared by every command that talks to a backend.
+struct BackendOptions: ParsableArguments {
+    @Option(help: "demo (offline, default), chat, assistants or responses. Env: THREADLINE_BACKEND.")
+    var backend: BackendKind?
+
+    @Option(help: "Base URL of the server (chat, assistants, responses). Env: OPENAI_BASE_URL.")
+    var baseURL: String?
+
+    @Option(help: "Model for following runs (default: the assistant's).")
+    var model: String?
+
+    @Option(help: "Directory with assistant.json and tools.json (default: $THREADLINE_HOME/config or $XDG_CONFIG_HOME/threadline, else built-in).")
+    var config: String?
+
+    /// The backend to use: the flag, else THREADLINE_BACKEND, else demo.
+    func resolvedKind(environment: [String: String]) throws -> BackendKind {
+        if let backend { return backend }
+        guard let name = environment["THREADLINE_BACKEND"], !name.isEmpty else { return .demo }
+        guard let kind = BackendKind(rawValue: name) else {
+            throw ValidationError(
+                "THREADLINE_BACKEND=\(name) is not a backend (use \(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return kind
+    }
+
+    /// The config directory: --config, else the state-paths one when it exists, else built-in.
+    func configDirectory(paths: StatePaths) throws -> String? {
+        if let config {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: config, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--config \(config): no such directory")
+            }
+            return config
+        }
+        return FileManager.default.fileExists(atPath: paths.configDirectory) ? paths.configDirectory : nil
+    }
+
+    /// Opens the backend with its thread store.
+    func makeBackend(
+        configuration: Configuration, paths: StatePaths, environment: [String: String]
+    ) async throws -> any ChatBackend {
+        let kind = try resolvedKind(environment: environment)
+        switch kind {
+        case .demo:
+            let engine = try LocalEngine(databasePath: paths.databaseFile, model: DemoModel())
+            let backend = try await LocalBackend(name: "demo", engine: engine, definition: configuration.assistant)
+            if let model { await backend.setModel(model) }
+            return backend
+        case .chat, .assistants, .responses:
+            throw ValidationError("backend '\(kind.rawValue)' is not available in this build yet; use --backend demo")
+        }
+    }
+}

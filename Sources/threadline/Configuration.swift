@@ -1,0 +1,56 @@
+import AssistantsWire
+import Foundation
+import ThreadlineCore
+import Tools
+
+/// The assistant definition and tool wiring in use, and where they came from.
+struct Configuration {
+    var assistant: AssistantParameters
+    var tools: ToolRegistry
+    /// "built-in" or the directory the files were read from.
+    var source: String
+
+    /// Reads `assistant.json` and `tools.json` from `directory` (each optional: a missing file
+    /// means the built-in one). Errors name the file and the bad entry.
+    static func load(directory: String?) throws -> Configuration {
+        var source = "built-in"
+        var assistantData = Data(DefaultConfiguration.assistantJSON.utf8)
+        var toolsData = Data(DefaultConfiguration.toolsJSON.utf8)
+        var assistantFile = "built-in assistant.json"
+        var toolsFile = "built-in tools.json"
+        if let directory {
+            source = directory
+            let assistantPath = directory + "/assistant.json"
+            let toolsPath = directory + "/tools.json"
+            if let data = FileManager.default.contents(atPath: assistantPath) {
+                assistantData = data
+                assistantFile = assistantPath
+            }
+            if let data = FileManager.default.contents(atPath: toolsPath) {
+                toolsData = data
+                toolsFile = toolsPath
+            }
+        }
+        let assistant: AssistantParameters
+        do {
+            assistant = try WireCoding.decoder().decode(AssistantParameters.self, from: assistantData)
+        } catch {
+            throw ConfigurationError("\(assistantFile): not a valid assistant definition (\(Self.describe(error)))")
+        }
+        let tools = try ToolsConfiguration.parse(toolsData, file: toolsFile)
+            .registry(for: assistant.functions, file: toolsFile)
+        return Configuration(assistant: assistant, tools: tools, source: source)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return "\(error)" }
+        switch decoding {
+        case .keyNotFound(let key, let context):
+            return "missing '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case .dataCorrupted: return "invalid JSON"
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Terminal
+import ThreadlineCore
+
+/// `threadline threads [list | show ID | delete ID]`.
+struct ThreadsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "threads",
+        abstract: "List, show or delete stored threads.",
+        discussion: "Without an action, lists the threads, most recently used first.")
+
+    enum Action: String, ExpressibleByArgument {
+        case list
+        case show
+        case delete
+    }
+
+    @OptionGroup var backendOptions: BackendOptions
+
+    @Argument(help: "list (default), show or delete.")
+    var action: Action = .list
+
+    @Argument(help: "The thread id (show, delete).")
+    var id: String?
+
+    func validate() throws {
+        if action != .list && id == nil { throw ValidationError("threads \(action.rawValue) needs a thread ID") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let paths = StatePaths(environment: environment)
+        let renderer = Renderer(interactive: true, color: false)
+        do {
+            let configuration = try Configuration.load(directory: try backendOptions.configDirectory(paths: paths))
+            let backend = try await backendOptions.makeBackend(
+                configuration: configuration, paths: paths, environment: environment)
+            switch action {
+            case .list:
+                for thread in try await backend.listThreads(limit: 1000) {
+                    print("\(thread.id)\t\(ISO8601DateFormatter().string(from: thread.createdAt))\t\(thread.title ?? "(empty)")")
+                }
+            case .show:
+                let id = id ?? ""
+                _ = try await backend.thread(id: id)
+                for entry in try await backend.transcript(threadID: id) {
+                    switch entry.kind {
+                    case .user: print("you> \(entry.text)")
+                    case .assistant: print(entry.text + (entry.isPartial ? " [partial]" : ""))
+                    case .toolCall(let name, let arguments, let output):
+                        print("→ \(name)(\(arguments)) = \(output ?? "(no output)")")
+                    }
+                }
+            case .delete:
+                try await backend.deleteThread(id: id ?? "")
+                print("deleted \(id ?? "")")
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            renderer.error(Renderer.oneLine(error))
+            throw ExitCode.failure
+        }
+    }
+}

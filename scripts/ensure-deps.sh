@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the system packages Threadline needs when they are missing (Debian/Ubuntu).
+#   scripts/ensure-deps.sh        build deps: libedit-dev, libsqlite3-dev, pkg-config
+#   scripts/ensure-deps.sh test   also what the test suite drives: tmux, python3-venv
+set -euo pipefail
+
+missing=()
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if command -v pkg-config >/dev/null 2>&1; then
+  pkg-config --exists libedit || missing+=(libedit-dev)
+  pkg-config --exists sqlite3 || missing+=(libsqlite3-dev)
+else
+  missing+=(libedit-dev libsqlite3-dev)
+fi
+if [ "${1:-}" = "test" ]; then
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
