@@ -62,6 +62,8 @@ public struct SSEParser: Sendable {
     }
 
     private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) {
+        // An empty chunk must not forget that the previous one ended with "\r".
+        guard !bytes.isEmpty else { return }
         var lineStart = 0
         var index = 0
         if previousChunkEndedWithCR, bytes.first == Self.lineFeed {

@@ -157,16 +157,39 @@ static inline void tl_history_add(History *list, const char *entry) {
 
 static inline void tl_history_close(History *list) { history_end(list); }
 
-// MARK: Ctrl-C at the prompt clears the line (ISIG is off while editing, so it arrives as a key)
+// MARK: reading keys
 
-static inline unsigned char tl_interrupt_key(EditLine *el, int ch) {
-    (void)ch;
-    const LineInfo *info = el_line(el);
-    el_cursor(el, (int)(info->lastchar - info->cursor));
-    info = el_line(el);
-    el_deletestr(el, (int)(info->cursor - info->buffer));
+/// Reads one character from the terminal, UTF-8 decoded. Ctrl-C (a ^C byte while libedit has
+/// ISIG off, or SIGINT otherwise) abandons the line like a shell: "^C" is shown, the read ends
+/// as if Enter was pressed, and the flag tells tl_editor_read_line to report an interruption.
+static inline int tl_read_char(EditLine *el, wchar_t *out) {
+    (void)el;
+    mbstate_t state;
+    memset(&state, 0, sizeof state);
+    for (;;) {
+        char byte;
+        ssize_t count = read(STDIN_FILENO, &byte, 1);
+        if (count < 0) {
+            if (errno == EINTR) {
+                if (tl_interrupted) break;
+                continue;
+            }
+            return -1;
+        }
+        if (count == 0) return 0;
+        if (byte == 3) break;
+        size_t used = mbrtowc(out, &byte, 1, &state);
+        if (used == (size_t)-2) continue;
+        if (used == (size_t)-1) {
+            memset(&state, 0, sizeof state);
+            continue;
+        }
+        return 1;
+    }
     tl_interrupted = 1;
-    return CC_NEWLINE;
+    (void)write(STDOUT_FILENO, "^C", 2);
+    *out = L'\n';
+    return 1;
 }
 
 // MARK: editor life cycle
@@ -182,8 +205,8 @@ static inline EditLine *tl_editor_open(const char *program, History *list) {
     el_set(el, EL_BIND, "^R", "em-inc-search-prev", NULL);
     el_set(el, EL_ADDFN, "tl-complete", "Complete slash commands", tl_complete);
     el_set(el, EL_BIND, "^I", "tl-complete", NULL);
-    el_set(el, EL_ADDFN, "tl-interrupt", "Clear the line", tl_interrupt_key);
-    el_set(el, EL_BIND, "^C", "tl-interrupt", NULL);
+    el_set(el, EL_GETCFN, tl_read_char);
+    // SIGINT would hit any thread, not the one blocked in read(): take ^C as a byte instead.
     el_set(el, EL_SETTY, "-d", "-isig", NULL);
     el_source(el, NULL);
     return el;

@@ -123,12 +123,9 @@ public final class Renderer: Sendable {
         color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 
-    /// A prompt for libedit: escape sequences wrapped in \1 so they take no width.
+    /// The prompt; it names an active instructions override so it is always visible.
     public func prompt(overrideActive: Bool) -> String {
-        let marker = overrideActive ? "[instructions] " : ""
-        guard color else { return marker + "> " }
-        let coloredMarker = overrideActive ? "\u{1}\u{1B}[33m\u{1}\(marker)\u{1}\u{1B}[0m\u{1}" : ""
-        return coloredMarker + "\u{1}\u{1B}[1;36m\u{1}>\u{1}\u{1B}[0m\u{1} "
+        overrideActive ? "[instructions] > " : "> "
     }
 
     /// `get_rain_probability(location: 부산/경상남도) = 0.06`, one line, long outputs cut.
@@ -137,7 +134,7 @@ public final class Renderer: Sendable {
         if let object = try? JSONSerialization.jsonObject(with: Data(arguments.utf8)) as? [String: Any] {
             arguments = object.keys.sorted().map { key in "\(key): \(plain(object[key]!))" }.joined(separator: ", ")
         }
-        return "\(result.call.name)(\(arguments)) = \(truncated(result.output, to: 100))"
+        return "\(result.call.name)(\(arguments)) = \(truncated(result.output, to: 60))"
     }
 
     private static func plain(_ value: Any) -> String {
