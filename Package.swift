@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TestSupport"]
+            dependencies: ["TestSupport", "Tools"]
         ),
     ],
     swiftLanguageModes: [.v6]

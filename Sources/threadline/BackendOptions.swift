@@ -48,6 +48,14 @@ struct BackendOptions: ParsableArguments {
         return FileManager.default.fileExists(atPath: paths.configDirectory) ? paths.configDirectory : nil
     }
 
+    /// THREADLINE_DEMO_DELAY_MS slows the demo's streaming (for demos and terminal tests).
+    private func demoDelay(_ environment: [String: String]) -> Duration {
+        guard let text = environment["THREADLINE_DEMO_DELAY_MS"], let milliseconds = Int(text), milliseconds >= 0 else {
+            return DemoModel.defaultDeltaDelay
+        }
+        return .milliseconds(milliseconds)
+    }
+
     /// Opens the backend with its thread store.
     func makeBackend(
         configuration: Configuration, paths: StatePaths, environment: [String: String]
@@ -55,7 +63,7 @@ struct BackendOptions: ParsableArguments {
         let kind = try resolvedKind(environment: environment)
         switch kind {
         case .demo:
-            let engine = try LocalEngine(databasePath: paths.databaseFile, model: DemoModel())
+            let engine = try LocalEngine(databasePath: paths.databaseFile, model: DemoModel(deltaDelay: demoDelay(environment)))
             let backend = try await LocalBackend(name: "demo", engine: engine, definition: configuration.assistant)
             if let model { await backend.setModel(model) }
             return backend

@@ -9,7 +9,9 @@ public struct DemoModel: LanguageModel {
     /// Pause between streamed deltas, so a terminal shows the reply being written.
     public var deltaDelay: Duration
 
-    public init(deltaDelay: Duration = .milliseconds(12)) {
+    public static let defaultDeltaDelay = Duration.milliseconds(12)
+
+    public init(deltaDelay: Duration = defaultDeltaDelay) {
         self.deltaDelay = deltaDelay
     }
 

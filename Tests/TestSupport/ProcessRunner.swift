@@ -1,0 +1,80 @@
+import Foundation
+
+/// The result of running a command to completion.
+public struct ProcessOutput: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs the built `threadline` binary (or any command) with input on stdin.
+public enum ProcessRunner {
+    /// The binary under test: THREADLINE_BIN, else the debug build in this package.
+    public static var threadlineBinary: String {
+        ProcessInfo.processInfo.environment["THREADLINE_BIN"] ?? packageRoot + "/.build/debug/threadline"
+    }
+
+    /// Runs `executable` with `arguments`, feeding `input` and closing stdin; the environment is
+    /// the test's own plus `environment`. With `discardingOutput`, stdout and stderr go to
+    /// /dev/null: needed for commands that leave a daemon holding the pipes (tmux's server).
+    public static func run(
+        _ executable: String = threadlineBinary, _ arguments: [String] = [], input: Data = Data(),
+        environment: [String: String] = [:], discardingOutput: Bool = false
+    ) throws -> ProcessOutput {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        if discardingOutput {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try? stdin.fileHandleForWriting.close()
+            process.waitUntilExit()
+            return ProcessOutput(status: process.terminationStatus, stdout: "", stderr: "")
+        }
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let writer = Thread {
+            stdin.fileHandleForWriting.write(input)
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let errorData = ErrorCollector(stderr.fileHandleForReading)
+        let outData = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ProcessOutput(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errorData.wait(), as: UTF8.self))
+    }
+
+    /// Convenience: `input` as UTF-8 lines.
+    public static func run(
+        _ arguments: [String] = [], lines: [String], environment: [String: String] = [:]
+    ) throws -> ProcessOutput {
+        try run(threadlineBinary, arguments, input: Data((lines.joined(separator: "\n") + "\n").utf8), environment: environment)
+    }
+}
+
+/// Reads a pipe to its end on its own thread, so stdout and stderr drain together.
+private final class ErrorCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }.start()
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
+}

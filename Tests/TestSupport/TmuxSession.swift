@@ -1,0 +1,67 @@
+import Foundation
+
+/// A real terminal for REPL tests: a detached tmux session running one command.
+public final class TmuxSession {
+    public let name: String
+    private let socket: String
+
+    /// Starts `command` (a shell command line) in a 100x40 UTF-8 tmux session.
+    public init(command: String, width: Int = 100, height: Int = 40) throws {
+        name = "tl-\(UUID().uuidString.prefix(8))"
+        socket = FileManager.default.temporaryDirectory.path + "/\(name).sock"
+        guard let executable = Self.executable else { throw TmuxError("tmux is not installed; run `make test`, which installs it") }
+        let started = try ProcessRunner.run(
+            executable,
+            ["-S", socket, "-u", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command],
+            discardingOutput: true)
+        guard started.status == 0 else { throw TmuxError("tmux new-session exited with \(started.status)") }
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+        try? FileManager.default.removeItem(atPath: socket)
+    }
+
+    /// The path of tmux, or nil when it is not installed.
+    public static var executable: String? {
+        ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Types literal text (no key names interpreted).
+    public func type(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
+
+    /// Presses keys by tmux name: "Enter", "Up", "C-c", "C-d", "Tab".
+    public func press(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
+
+    /// The visible screen.
+    public func screen() throws -> String {
+        try tmux(["capture-pane", "-t", name, "-p"])
+    }
+
+    /// Polls the screen until `predicate` holds (at most `seconds`), returning the last screen.
+    /// Waiting is bounded so a broken REPL fails the test instead of hanging it.
+    @discardableResult
+    public func waitFor(seconds: Double = 15, _ predicate: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = (try? screen()) ?? last
+            if predicate(last) { return last }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return last
+    }
+
+    @discardableResult
+    private func tmux(_ arguments: [String]) throws -> String {
+        guard let executable = Self.executable else { throw TmuxError("tmux is not installed; run `make test`, which installs it") }
+        let output = try ProcessRunner.run(executable, ["-S", socket] + arguments)
+        return output.stdout
+    }
+}
+
+/// tmux is missing (`make test` installs it) or failed to start.
+public struct TmuxError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
