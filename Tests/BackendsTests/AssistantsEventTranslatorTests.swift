@@ -4,7 +4,7 @@ import ThreadlineCore
 
 @testable import Backends
 
-@Suite("AssistantsEventTranslator")
+@Suite("AssistantsEventTranslator", .timeLimit(.minutes(1)))
 struct AssistantsEventTranslatorTests {
     let translator = AssistantsEventTranslator()
 

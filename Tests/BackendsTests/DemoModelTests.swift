@@ -5,7 +5,7 @@ import Tools
 
 @testable import Backends
 
-@Suite("DemoModel")
+@Suite("DemoModel", .timeLimit(.minutes(1)))
 struct DemoModelTests {
     let model = DemoModel(deltaDelay: .zero)
     let tools = DefaultConfiguration.assistant.functions
@@ -81,6 +81,28 @@ struct DemoModelTests {
         #expect(reply.contains("12°C"))
         #expect(reply.contains("80%"))
         #expect(!reply.contains("57"))
+    }
+
+    @Test func englishQuestionWithFahrenheitValueIsAnsweredInEnglish() async throws {
+        let question = "What's the weather in Busan today? Will it rain?"
+        let first = try await collect(model.respond(to: request([.user(question)])))
+        #expect(calls(in: first).map(\.name) == ["get_current_temperature", "get_rain_probability"])
+        let outputs = try await answer(
+            question, outputs: ["get_current_temperature": "57", "get_rain_probability": "0.06"])
+        let reply = text(of: outputs)
+        #expect(reply.contains("57°F"))
+        #expect(reply.contains("6%"))
+        #expect(reply.contains("Busan"))
+        #expect(!containsHangul(reply), "English answer contains Korean: \(reply)")
+    }
+
+    @Test func seedNotebooksSecondInstructionsAddressTheCustomer() async throws {
+        let outputs = try await answer(
+            seedQuestion, outputs: ["get_current_temperature": "57", "get_rain_probability": "0.06"],
+            instructions: "사용자를 고객님이라고 부르세요. 사용자에게 프리미엄 계정이 있습니다.")
+        let reply = text(of: outputs)
+        #expect(reply.hasPrefix("고객님, "))
+        #expect(reply.contains("57°F"))
     }
 
     @Test func englishForecastQuestionCallsForecastWithNumDays() async throws {

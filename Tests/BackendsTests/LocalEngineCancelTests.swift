@@ -5,7 +5,7 @@ import Testing
 
 @testable import Backends
 
-@Suite("LocalEngine cancellation")
+@Suite("LocalEngine cancellation", .timeLimit(.minutes(1)))
 struct LocalEngineCancelTests {
     let fixture = EngineFixture()
     let pieces = ["부산의 ", "현재 기온은 ", "아마도 "]

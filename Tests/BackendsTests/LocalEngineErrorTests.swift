@@ -22,7 +22,7 @@ func isInvalidRequest(_ error: EngineError?) -> Bool {
     if case .invalidRequest? = error { true } else { false }
 }
 
-@Suite("LocalEngine errors")
+@Suite("LocalEngine errors", .timeLimit(.minutes(1)))
 struct LocalEngineErrorTests {
     let fixture = EngineFixture()
 

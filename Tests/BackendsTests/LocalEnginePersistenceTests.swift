@@ -5,7 +5,7 @@ import Testing
 
 @testable import Backends
 
-@Suite("LocalEngine persistence and expiry")
+@Suite("LocalEngine persistence and expiry", .timeLimit(.minutes(1)))
 struct LocalEnginePersistenceTests {
     let fixture = EngineFixture()
 

@@ -6,7 +6,7 @@ import Tools
 
 @testable import Backends
 
-@Suite("LocalEngine run lifecycle")
+@Suite("LocalEngine run lifecycle", .timeLimit(.minutes(1)))
 struct LocalEngineRunTests {
     let fixture = EngineFixture()
 

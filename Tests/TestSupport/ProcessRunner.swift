@@ -15,11 +15,10 @@ public enum ProcessRunner {
     }
 
     /// Runs `executable` with `arguments`, feeding `input` and closing stdin; the environment is
-    /// the test's own plus `environment`. With `discardingOutput`, stdout and stderr go to
-    /// /dev/null: needed for commands that leave a daemon holding the pipes (tmux's server).
+    /// the test's own plus `environment`.
     public static func run(
         _ executable: String = threadlineBinary, _ arguments: [String] = [], input: Data = Data(),
-        environment: [String: String] = [:], discardingOutput: Bool = false
+        environment: [String: String] = [:]
     ) throws -> ProcessOutput {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -29,14 +28,6 @@ public enum ProcessRunner {
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardInput = stdin
-        if discardingOutput {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            try? stdin.fileHandleForWriting.close()
-            process.waitUntilExit()
-            return ProcessOutput(status: process.terminationStatus, stdout: "", stderr: "")
-        }
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()

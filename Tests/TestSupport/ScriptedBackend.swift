@@ -31,17 +31,33 @@ public actor ScriptedBackend: ChatBackend {
     public struct RunRequest: Sendable, Equatable {
         public var threadID: String
         public var options: RunOptions
+
+        public init(threadID: String, options: RunOptions) {
+            self.threadID = threadID
+            self.options = options
+        }
     }
 
     public struct Submission: Sendable, Equatable {
         public var threadID: String
         public var runID: String
         public var outputs: [ToolCallOutput]
+
+        public init(threadID: String, runID: String, outputs: [ToolCallOutput]) {
+            self.threadID = threadID
+            self.runID = runID
+            self.outputs = outputs
+        }
     }
 
     public struct Cancellation: Sendable, Equatable {
         public var threadID: String
         public var runID: String
+
+        public init(threadID: String, runID: String) {
+            self.threadID = threadID
+            self.runID = runID
+        }
     }
 
     private var scripts: [ScriptedStream]

@@ -10,10 +10,16 @@ public final class TmuxSession {
         name = "tl-\(UUID().uuidString.prefix(8))"
         socket = FileManager.default.temporaryDirectory.path + "/\(name).sock"
         guard let executable = Self.executable else { throw TmuxError("tmux is not installed; run `make test`, which installs it") }
+        // The tmux server outlives this call and would inherit every open descriptor of the
+        // test process (other tests' pipes included), so it is started through Python's
+        // subprocess, which closes them in the child.
+        let launcher =
+            "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:], stdin=subprocess.DEVNULL, "
+            + "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))"
         let started = try ProcessRunner.run(
-            executable,
-            ["-S", socket, "-u", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command],
-            discardingOutput: true)
+            "/usr/bin/env",
+            ["python3", "-c", launcher, executable, "-S", socket, "-u", "new-session", "-d", "-s", name,
+             "-x", "\(width)", "-y", "\(height)", command])
         guard started.status == 0 else { throw TmuxError("tmux new-session exited with \(started.status)") }
     }
 

@@ -49,7 +49,7 @@ enum DemoReplies {
             }
             switch call.function.name {
             case "get_current_temperature":
-                let value = temperatureText(output)
+                let value = temperatureText(output, language)
                 sentences.append(
                     language == .korean ? "\(place)의 현재 기온은 \(value)입니다." : "It is currently \(value) in \(place).")
             case "get_rain_probability":
@@ -89,14 +89,15 @@ enum DemoReplies {
         return Double(text[range])
     }
 
-    /// "14°C"; a bare number above 45 is taken as Fahrenheit, as in the seed ("57").
-    static func temperatureText(_ output: String) -> String {
+    /// "14°C"; a bare number above 45 is taken as Fahrenheit, as in the seed ("57"), with °C beside it.
+    static func temperatureText(_ output: String, _ language: DemoLanguage) -> String {
         guard let value = firstNumber(output) else { return output }
         let fahrenheit = output.contains("°F") || output.uppercased().hasSuffix("F")
             || (!output.contains("°C") && value > 45)
         if fahrenheit {
             let celsius = Int(((value - 32) * 5 / 9).rounded())
-            return "\(format(value))°F (약 \(celsius)°C)"
+            let about = language == .korean ? "약" : "about"
+            return "\(format(value))°F (\(about) \(celsius)°C)"
         }
         return "\(format(value))°C"
     }
