@@ -133,7 +133,7 @@ public struct SSEParser: Sendable {
             eventName = nil
             data = nil
         }
-        guard data != nil || eventName != nil else { return }
+        guard data != nil else { return }  // an event with no data line is not dispatched (SSE spec)
         events.append(ServerSentEvent(event: eventName, data: data ?? "", id: lastEventID, retry: retry))
     }
 }

@@ -74,7 +74,7 @@ struct LocalEnginePersistenceTests {
         #expect(try await reopened.messages(threadID: threadID).last?.text.contains("57°F") == true)
     }
 
-    @Test func aRunInterruptedByACrashIsFailedOnReopen() async throws {
+    @Test func aRunLeftByAnotherProcessIsLeftAloneUntilCancelled() async throws {
         let crashed = try fixture.open(model: SuspendingModel(deltas: ["부산의 ", "현재 "]))
         let (thread, assistant) = try await crashed.threadAsking(seedQuestion)
         let stream = try await crashed.createRun(threadID: thread.id, request: RunRequest(assistantID: assistant.id))
@@ -91,10 +91,12 @@ struct LocalEnginePersistenceTests {
         // The old process never gets to clean up: its stream stays open while a new one opens the file.
         defer { withExtendedLifetime((stream, iterator)) {} }
         let reopened = try fixture.open()
-        let run = try await reopened.run(threadID: thread.id, id: id)
-        #expect(run.status == .failed)
-        #expect(run.failedAt != nil)
-        #expect(run.lastError?.code == "server_error")
+        // The first process may still be running it, so opening the file must not end it.
+        #expect(try await reopened.run(threadID: thread.id, id: id).status == .inProgress)
+        #expect(try await reopened.activeRun(threadID: thread.id)?.id == id)
+        let run = try await reopened.cancelRun(threadID: thread.id, runID: id)
+        #expect(run.status == .cancelled)
+        #expect(run.cancelledAt != nil)
         let reply = try #require(try await reopened.messages(threadID: thread.id).last)
         #expect(reply.role == "assistant")
         #expect(reply.runID == id)
@@ -102,6 +104,25 @@ struct LocalEnginePersistenceTests {
         #expect(try await reopened.activeRun(threadID: thread.id) == nil)
         // The thread can be used again.
         _ = try await reopened.addMessage(threadID: thread.id, role: "user", text: "Tell me a joke.")
+    }
+
+    @Test func anAbandonedRunPastItsExpiryIsExpired() async throws {
+        let crashed = try fixture.open(model: SuspendingModel(deltas: ["부산의 "]), expirySeconds: 0)
+        let (thread, assistant) = try await crashed.threadAsking(seedQuestion)
+        let stream = try await crashed.createRun(threadID: thread.id, request: RunRequest(assistantID: assistant.id))
+        var iterator = stream.makeAsyncIterator()
+        var runID: String?
+        while runID == nil, let event = try await iterator.next() {
+            if case .run("created", let run) = event { runID = run.id }
+        }
+        let id = try #require(runID)
+        defer { withExtendedLifetime((stream, iterator)) {} }
+        // The process running it is still executing, so it does not expire there...
+        #expect(try await crashed.activeRun(threadID: thread.id)?.id == id)
+        // ...but for another process it is abandoned once expires_at has passed.
+        let reopened = try fixture.open(expirySeconds: 0)
+        #expect(try await reopened.activeRun(threadID: thread.id) == nil)
+        #expect(try await reopened.run(threadID: thread.id, id: id).status == .expired)
     }
 
     @Test func aRunPastItsExpiryIsExpiredAndRefusesOutputs() async throws {

@@ -13,7 +13,8 @@ import Tools
             "env -u LANG -u LC_ALL -u LC_CTYPE -u NO_COLOR THREADLINE_HOME='\(home.path)' "
             + "THREADLINE_DEMO_DELAY_MS=\(delayMilliseconds) '\(ProcessRunner.threadlineBinary)'"
         let session = try TmuxSession(command: command)
-        let screen = try session.waitFor { $0.contains("> ") }
+        // capture-pane drops trailing blanks, so the empty prompt reads ">".
+        let screen = try session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
         try #require(screen.contains("Threadline · backend demo"), "REPL did not start: \(screen)")
         return session
     }
@@ -73,7 +74,7 @@ import Tools
         try session.press("Tab")
         try session.type("사용자를 고객님이라고 부르세요.")
         try session.press("Enter")
-        let screen = try session.waitFor { $0.contains("[instructions] > ") }
+        let screen = try session.waitFor { $0.contains("[instructions] >") }
         #expect(screen.contains("> /instructions 사용자를 고객님이라고 부르세요."))
         #expect(screen.contains("instructions (sticky): 사용자를 고객님이라고 부르세요."))
         try session.type("오늘 서울의 온도는 어떤가요?")

@@ -54,30 +54,16 @@ public actor LocalEngine {
         var partialText = ""
     }
 
-    /// Opens the store at `databasePath` and ends runs a previous process left unfinished.
+    /// Opens (creating) the store at `databasePath`. Runs another process left unfinished are
+    /// not touched here, since that process may still be running them: they end when cancelled
+    /// or when their `expires_at` passes.
     public init(databasePath: String, model: any LanguageModel, expirySeconds: Int = 600) throws {
         store = try LocalStore(path: databasePath)
         self.model = model
         self.expirySeconds = expirySeconds
-        try Self.recoverInterruptedRuns(store)
     }
 
     public nonisolated var modelName: String { model.displayName }
-
-    private static func recoverInterruptedRuns(_ store: LocalStore) throws {
-        for var run in try store.unfinishedRuns() where run.status != .requiresAction {
-            for var message in try store.messages(threadID: run.threadID)
-            where message.runID == run.id && message.status == "in_progress" {
-                message.status = "incomplete"
-                message.incompleteDetails = IncompleteDetails(reason: "run_failed")
-                try store.saveMessage(message)
-            }
-            run.status = .failed
-            run.failedAt = unixNow()
-            run.lastError = RunError(code: "server_error", message: "Threadline stopped during this run.")
-            try store.saveRun(run)
-        }
-    }
 
     // MARK: assistants
 
@@ -440,6 +426,7 @@ public actor LocalEngine {
         guard var run = try store.run(id: runID) else { throw EngineError.notFound(kind: "run", id: runID) }
         guard !run.status.isTerminal else { return run }
         try finishMessage(of: run, status: "incomplete", reason: "run_cancelled")
+        try closeOrphanedMessages(of: run, reason: "run_cancelled")
         try endOpenToolStep(of: run, status: "cancelled")
         run.status = .cancelled
         run.cancelledAt = unixNow()
@@ -468,6 +455,18 @@ public actor LocalEngine {
         }
     }
 
+    /// Marks incomplete the messages of `run` still in progress that no stream here is writing
+    /// (their process died, or the run is ended from outside).
+    private func closeOrphanedMessages(of run: Run, reason: String) throws {
+        for var message in try store.messages(threadID: run.threadID)
+        where message.runID == run.id && message.status == "in_progress" {
+            message.status = "incomplete"
+            message.incompleteAt = unixNow()
+            message.incompleteDetails = IncompleteDetails(reason: reason)
+            try store.saveMessage(message)
+        }
+    }
+
     private func endOpenToolStep(of run: Run, status: String) throws {
         guard var step = try store.steps(runID: run.id).last(where: { $0.type == "tool_calls" }),
             step.status == "in_progress"
@@ -486,10 +485,13 @@ public actor LocalEngine {
         return try expireIfDue(run)
     }
 
-    /// Expires a run waiting for tool outputs past its `expires_at`; true if it did.
+    /// Expires a run past its `expires_at` that this engine is not executing (waiting for tool
+    /// outputs, or left behind by a process that died); true if it did.
     private func expireIfDue(_ run: Run) throws -> Bool {
-        guard run.status == .requiresAction, let expiresAt = run.expiresAt, unixNow() >= expiresAt else { return false }
+        guard !run.status.isTerminal, active[run.id]?.task == nil, let expiresAt = run.expiresAt, unixNow() >= expiresAt
+        else { return false }
         var expired = run
+        try closeOrphanedMessages(of: run, reason: "run_expired")
         try endOpenToolStep(of: run, status: "expired")
         expired.status = .expired
         expired.requiredAction = nil
