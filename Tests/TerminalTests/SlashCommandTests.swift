@@ -1,0 +1,83 @@
+import Testing
+
+@testable import Terminal
+
+@Suite struct SlashCommandTests {
+    func parse(_ line: String) -> Result<SlashCommand, SlashCommandError>? {
+        SlashCommandParser.parse(line)
+    }
+
+    @Test func plainTextIsNotACommand() {
+        #expect(parse("오늘 부산의 날씨는 어때요?") == nil)
+        #expect(parse("what about /new?") == nil)
+    }
+
+    @Test func doubleSlashSendsALiteralSlashMessage() {
+        #expect(parse("//new is a command") == nil)
+        #expect(SlashCommandParser.messageText("//new is a command") == "/new is a command")
+        #expect(SlashCommandParser.messageText("hello") == "hello")
+    }
+
+    @Test(arguments: [
+        ("/help", SlashCommand.help), ("/new", .new), ("/threads", .threads), ("/show", .show),
+        ("/tools", .tools), ("/history", .history), ("/quit", .quit), ("/exit", .quit),
+        ("/model", .model(nil)), ("/model gpt-4o-mini", .model("gpt-4o-mini")),
+        ("/resume thread_abc", .resume("thread_abc")),
+    ])
+    func simpleCommands(line: String, expected: SlashCommand) throws {
+        #expect(try parse(line)?.get() == expected)
+    }
+
+    @Test func instructionsForms() throws {
+        #expect(try parse("/instructions")?.get() == .instructions(.show))
+        #expect(try parse("/instructions clear")?.get() == .instructions(.clear))
+        #expect(
+            try parse("/instructions 사용자를 고객님이라고 부르세요.")?.get()
+                == .instructions(.sticky("사용자를 고객님이라고 부르세요.")))
+        #expect(try parse("/instructions --once Be brief.")?.get() == .instructions(.once("Be brief.")))
+        #expect(try parse("/instructions --add  Use metric.")?.get() == .instructions(.add("Use metric.")))
+        // A flag-like word that is not exactly the flag is ordinary text.
+        #expect(try parse("/instructions --oncely x")?.get() == .instructions(.sticky("--oncely x")))
+    }
+
+    @Test func usageErrors() {
+        #expect(throws: SlashCommandError.self) { try parse("/instructions --once")?.get() }
+        #expect(throws: SlashCommandError.self) { try parse("/resume")?.get() }
+        #expect(throws: SlashCommandError.self) { try parse("/new now")?.get() }
+    }
+
+    @Test func unknownCommandSuggestsTheClosest() {
+        guard case .failure(let error)? = parse("/instrctions x") else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(error.description.contains("unknown command /instrctions"))
+        #expect(error.description.contains("did you mean /instructions?"))
+        guard case .failure(let prefixed)? = parse("/thr") else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(prefixed.description.contains("/threads"))
+        guard case .failure(let far)? = parse("/zzzzzzzz") else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(!far.description.contains("did you mean"))
+    }
+
+    @Test func helpAndCompletionComeFromTheOneTable() {
+        for spec in SlashCommandSpec.all {
+            #expect(SlashCommandParser.completions.contains("/" + spec.name))
+            #expect(SlashCommandParser.helpText.contains("/" + spec.name))
+            #expect(SlashCommandParser.helpText.contains(spec.summary))
+        }
+        #expect(SlashCommandParser.completions.count == SlashCommandSpec.all.count)
+    }
+
+    @Test func editDistance() {
+        #expect(SlashCommandParser.editDistance("show", "show") == 0)
+        #expect(SlashCommandParser.editDistance("shwo", "show") == 2)
+        #expect(SlashCommandParser.editDistance("", "new") == 3)
+        #expect(SlashCommandParser.editDistance("tools", "") == 5)
+    }
+}
