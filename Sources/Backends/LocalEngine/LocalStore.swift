@@ -60,59 +60,60 @@ final class LocalStore: Sendable {
         try WireCoding.decoder().decode(type, from: Data(json.utf8))
     }
 
-    // MARK: assistants
+    /// The objects whose JSON `sql` selects as its one column.
+    private func objects<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: StatementArguments = []) throws -> [T] {
+        try database.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+            .map { try Self.decode(type, $0) }
+    }
 
-    func saveAssistant(_ assistant: Assistant) throws {
+    private func object<T: Decodable>(_ type: T.Type, table: String, id: String) throws -> T? {
+        try objects(type, "SELECT json FROM \(table) WHERE id = ?", [id]).first
+    }
+
+    /// Runs an insert-or-update; `arguments` receives the next sequence number for new rows.
+    private func upsert(_ sql: String, _ arguments: (Int64) -> StatementArguments) throws {
+        try database.write { db in try db.execute(sql: sql, arguments: arguments(try nextSeq(db))) }
+    }
+
+    private func delete(from table: String, id: String) throws -> Bool {
         try database.write { db in
-            let seq = try nextSeq(db)
-            try db.execute(
-                sql: """
-                    INSERT INTO assistants (id, created_at, seq, json) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET json = excluded.json
-                    """,
-                arguments: [assistant.id, assistant.createdAt, seq, WireCoding.jsonText(assistant)])
-        }
-    }
-
-    func assistant(id: String) throws -> Assistant? {
-        try database.read { db in
-            try String.fetchOne(db, sql: "SELECT json FROM assistants WHERE id = ?", arguments: [id])
-        }.map { try Self.decode(Assistant.self, $0) }
-    }
-
-    /// All assistants in creation order.
-    func assistants() throws -> [Assistant] {
-        try database.read { db in
-            try String.fetchAll(db, sql: "SELECT json FROM assistants ORDER BY seq")
-        }.map { try Self.decode(Assistant.self, $0) }
-    }
-
-    func deleteAssistant(id: String) throws -> Bool {
-        try database.write { db in
-            try db.execute(sql: "DELETE FROM assistants WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
     }
 
+    // MARK: assistants
+
+    func saveAssistant(_ assistant: Assistant) throws {
+        try upsert(
+            """
+            INSERT INTO assistants (id, created_at, seq, json) VALUES (?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET json = excluded.json
+            """
+        ) { [assistant.id, assistant.createdAt, $0, WireCoding.jsonText(assistant)] }
+    }
+
+    func assistant(id: String) throws -> Assistant? { try object(Assistant.self, table: "assistants", id: id) }
+
+    /// All assistants in creation order.
+    func assistants() throws -> [Assistant] {
+        try objects(Assistant.self, "SELECT json FROM assistants ORDER BY seq")
+    }
+
+    func deleteAssistant(id: String) throws -> Bool { try delete(from: "assistants", id: id) }
+
     // MARK: threads
 
     func saveThread(_ thread: AssistantThread) throws {
-        try database.write { db in
-            let seq = try nextSeq(db)
-            try db.execute(
-                sql: """
-                    INSERT INTO threads (id, created_at, seq, updated_seq, json) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET json = excluded.json
-                    """,
-                arguments: [thread.id, thread.createdAt, seq, seq, WireCoding.jsonText(thread)])
-        }
+        try upsert(
+            """
+            INSERT INTO threads (id, created_at, seq, updated_seq, json) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET json = excluded.json
+            """
+        ) { [thread.id, thread.createdAt, $0, $0, WireCoding.jsonText(thread)] }
     }
 
-    func thread(id: String) throws -> AssistantThread? {
-        try database.read { db in
-            try String.fetchOne(db, sql: "SELECT json FROM threads WHERE id = ?", arguments: [id])
-        }.map { try Self.decode(AssistantThread.self, $0) }
-    }
+    func thread(id: String) throws -> AssistantThread? { try object(AssistantThread.self, table: "threads", id: id) }
 
     /// Threads with their first user message, most recently used first.
     func recentThreads(limit: Int) throws -> [(thread: AssistantThread, firstUserMessage: Message?)] {
@@ -133,9 +134,9 @@ final class LocalStore: Sendable {
 
     func deleteThread(id: String) throws -> Bool {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM run_steps WHERE thread_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM messages WHERE thread_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM runs WHERE thread_id = ?", arguments: [id])
+            for table in ["run_steps", "messages", "runs"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE thread_id = ?", arguments: [id])
+            }
             try db.execute(sql: "DELETE FROM threads WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
@@ -157,72 +158,43 @@ final class LocalStore: Sendable {
         }
     }
 
-    func message(id: String) throws -> Message? {
-        try database.read { db in
-            try String.fetchOne(db, sql: "SELECT json FROM messages WHERE id = ?", arguments: [id])
-        }.map { try Self.decode(Message.self, $0) }
-    }
+    func message(id: String) throws -> Message? { try object(Message.self, table: "messages", id: id) }
 
     /// Messages of a thread in creation order.
     func messages(threadID: String) throws -> [Message] {
-        try database.read { db in
-            try String.fetchAll(db, sql: "SELECT json FROM messages WHERE thread_id = ? ORDER BY seq", arguments: [threadID])
-        }.map { try Self.decode(Message.self, $0) }
+        try objects(Message.self, "SELECT json FROM messages WHERE thread_id = ? ORDER BY seq", [threadID])
     }
 
     // MARK: runs and steps
 
     func saveRun(_ run: Run) throws {
-        try database.write { db in
-            let seq = try nextSeq(db)
-            try db.execute(
-                sql: """
-                    INSERT INTO runs (id, thread_id, seq, status, json) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET json = excluded.json, status = excluded.status
-                    """,
-                arguments: [run.id, run.threadID, seq, run.status.rawValue, WireCoding.jsonText(run)])
-        }
+        try upsert(
+            """
+            INSERT INTO runs (id, thread_id, seq, status, json) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET json = excluded.json, status = excluded.status
+            """
+        ) { [run.id, run.threadID, $0, run.status.rawValue, WireCoding.jsonText(run)] }
     }
 
-    func run(id: String) throws -> Run? {
-        try database.read { db in
-            try String.fetchOne(db, sql: "SELECT json FROM runs WHERE id = ?", arguments: [id])
-        }.map { try Self.decode(Run.self, $0) }
-    }
+    func run(id: String) throws -> Run? { try object(Run.self, table: "runs", id: id) }
 
     /// Runs of a thread in creation order.
     func runs(threadID: String) throws -> [Run] {
-        try database.read { db in
-            try String.fetchAll(db, sql: "SELECT json FROM runs WHERE thread_id = ? ORDER BY seq", arguments: [threadID])
-        }.map { try Self.decode(Run.self, $0) }
-    }
-
-    /// Runs that had not ended, e.g. when a previous process died during a reply.
-    func unfinishedRuns() throws -> [Run] {
-        try database.read { db in
-            try String.fetchAll(
-                db,
-                sql: "SELECT json FROM runs WHERE status IN ('queued','in_progress','requires_action','cancelling')")
-        }.map { try Self.decode(Run.self, $0) }
+        try objects(Run.self, "SELECT json FROM runs WHERE thread_id = ? ORDER BY seq", [threadID])
     }
 
     func saveStep(_ step: RunStep) throws {
-        try database.write { db in
-            let seq = try nextSeq(db)
-            try db.execute(
-                sql: """
-                    INSERT INTO run_steps (id, run_id, thread_id, seq, json) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET json = excluded.json
-                    """,
-                arguments: [step.id, step.runID, step.threadID, seq, WireCoding.jsonText(step)])
-        }
+        try upsert(
+            """
+            INSERT INTO run_steps (id, run_id, thread_id, seq, json) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET json = excluded.json
+            """
+        ) { [step.id, step.runID, step.threadID, $0, WireCoding.jsonText(step)] }
     }
 
     /// Steps of a run in creation order.
     func steps(runID: String) throws -> [RunStep] {
-        try database.read { db in
-            try String.fetchAll(db, sql: "SELECT json FROM run_steps WHERE run_id = ? ORDER BY seq", arguments: [runID])
-        }.map { try Self.decode(RunStep.self, $0) }
+        try objects(RunStep.self, "SELECT json FROM run_steps WHERE run_id = ? ORDER BY seq", [runID])
     }
 
     /// Messages and tool steps of a thread interleaved in creation order.
