@@ -1,10 +1,14 @@
 # Two commands do all the set-up on a fresh Debian machine with Swift:
 #   make run    installs missing system libraries, builds, starts the REPL (offline demo backend)
 #   make test   the same set-up (plus tmux for the terminal tests), then the whole suite
+#   make bench  release build, then Threadline's SSE decoding against openai-python (docs/performance.md)
 SWIFT ?= swift
 BIN := .build/debug/threadline
 
-.PHONY: run test build deps test-deps format clean
+VENV := .venv
+BENCH_ARGS ?=
+
+.PHONY: run test build deps test-deps bench bench-venv format clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -21,6 +25,20 @@ run: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	python3 Tests/Fixtures/test_assistants_backend.py $(BIN)
+
+# The openai-python baseline needs the openai package: a venv at .venv, made when missing. If it
+# cannot be made, the bench still runs and says the baseline was not run (BENCH_ARGS=--require-baseline
+# makes that an error).
+bench-venv:
+	@test -x $(VENV)/bin/python3 || python3 -m venv $(VENV) || \
+		echo "bench: cannot create $(VENV) (on Debian: apt-get install python3-venv)" >&2
+	@test ! -x $(VENV)/bin/python3 || $(VENV)/bin/python3 -c 'import openai' 2>/dev/null || \
+		$(VENV)/bin/pip install -q openai || echo "bench: pip install openai failed" >&2
+
+bench: deps bench-venv
+	$(SWIFT) build -c release --product threadline
+	.build/release/threadline bench $(BENCH_ARGS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -1,17 +1,20 @@
 import Foundation
 
 /// One Assistants v2 stream event, typed by its `event:` name.
+///
+/// The large, rare payloads are `indirect` so that an event stays small (about the size of a
+/// `MessageDelta`, the payload a streamed reply consists of) and cheap to copy and destroy.
 public enum StreamEvent: Sendable, Equatable {
-    case threadCreated(AssistantThread)
+    indirect case threadCreated(AssistantThread)
     /// `thread.run.<phase>`: created, queued, in_progress, requires_action, completed, ...
-    case run(phase: String, Run)
+    indirect case run(phase: String, Run)
     /// `thread.run.step.<phase>` except delta.
-    case runStep(phase: String, RunStep)
-    case runStepDelta(RunStepDelta)
+    indirect case runStep(phase: String, RunStep)
+    indirect case runStepDelta(RunStepDelta)
     /// `thread.message.<phase>` except delta.
-    case message(phase: String, Message)
+    indirect case message(phase: String, Message)
     case messageDelta(MessageDelta)
-    case error(APIErrorBody)
+    indirect case error(APIErrorBody)
     case done
     /// An event this client does not know; skipped by consumers.
     case unknown(name: String)
@@ -43,6 +46,10 @@ public enum StreamEvent: Sendable, Equatable {
     /// Decodes an event from its name and `data:` text. Unknown names give `.unknown`;
     /// a known name with data that does not decode throws.
     public static func decode(name: String, data: String) throws -> StreamEvent {
+        // The bulk of every streamed reply: read directly when the payload has the usual shape.
+        if name == "thread.message.delta", let delta = MessageDeltaFastPath.decode(data) {
+            return .messageDelta(delta)
+        }
         let bytes = Data(data.utf8)
         let decoder = WireCoding.decoder()
         func phase(after prefix: String, in phases: Set<String>) -> String? {

@@ -22,6 +22,9 @@ struct BackendOptions: ParsableArguments {
     @Option(help: "Model for following runs (default: the assistant's).")
     var model: String?
 
+    @Option(help: "Assistant id on an assistants server (default: created from assistant.json once, then reused).")
+    var assistant: String?
+
     @Option(help: "Directory with assistant.json and tools.json (default: $THREADLINE_HOME/config or $XDG_CONFIG_HOME/threadline, else built-in).")
     var config: String?
 
@@ -67,7 +70,19 @@ struct BackendOptions: ParsableArguments {
             let backend = try await LocalBackend(name: "demo", engine: engine, definition: configuration.assistant)
             if let model { await backend.setModel(model) }
             return backend
-        case .chat, .assistants, .responses:
+        case .assistants:
+            guard let baseURL = baseURL ?? environment["OPENAI_BASE_URL"], !baseURL.isEmpty else {
+                throw ValidationError("--backend assistants needs --base-url URL (or OPENAI_BASE_URL)")
+            }
+            let settings = HTTPSettings(
+                baseURL: baseURL, apiKey: environment["OPENAI_API_KEY"],
+                proxy: HTTPSettings.proxy(for: baseURL, environment: environment))
+            let backend = try await AssistantsHTTPBackend(
+                settings: settings, statePath: paths.databaseFile, definition: configuration.assistant,
+                assistantID: assistant)
+            if let model { await backend.setModel(model) }
+            return backend
+        case .chat, .responses:
             throw ValidationError("backend '\(kind.rawValue)' is not available in this build yet; use --backend demo")
         }
     }

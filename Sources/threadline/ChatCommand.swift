@@ -16,9 +16,6 @@ struct ChatCommand: AsyncParsableCommand {
 
     @OptionGroup var backendOptions: BackendOptions
 
-    @Option(help: "Assistant id on an assistants server.")
-    var assistant: String?
-
     @Option(help: "Resume the stored thread with this id.")
     var thread: String?
 

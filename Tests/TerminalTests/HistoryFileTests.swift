@@ -43,7 +43,7 @@ import Testing
 
     @Test func anUnwritableLocationIsAnErrorNotACrash() throws {
         let blocker = directory.file("file")
-        FileManager.default.createFile(atPath: blocker, contents: Data())
+        #expect(FileManager.default.createFile(atPath: blocker, contents: Data()))
         let history = try HistoryFile(path: blocker + "/history")
         #expect(throws: (any Error).self) { try history.add("x") }
         #expect(history.entries == ["x"])

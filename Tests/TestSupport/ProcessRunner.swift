@@ -30,12 +30,13 @@ public enum ProcessRunner {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        try process.run()
-        let writer = Thread {
+        try spawning {
+            try process.run()
+            // Still inside the lock: a child spawned later must not inherit this write end, or
+            // this process would never see end of input while that child lives.
             stdin.fileHandleForWriting.write(input)
             try? stdin.fileHandleForWriting.close()
         }
-        writer.start()
         let errorData = ErrorCollector(stderr.fileHandleForReading)
         let outData = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -50,6 +51,16 @@ public enum ProcessRunner {
     ) throws -> ProcessOutput {
         try run(threadlineBinary, arguments, input: Data((lines.joined(separator: "\n") + "\n").utf8), environment: environment)
     }
+}
+
+/// Serialises every spawn of the test process. Foundation's pipes are inherited by children
+/// spawned meanwhile, so spawning and closing our end of a child's stdin happen under one lock.
+private let spawnLock = NSLock()
+
+public func spawning<T>(_ body: () throws -> T) rethrows -> T {
+    spawnLock.lock()
+    defer { spawnLock.unlock() }
+    return try body()
 }
 
 /// Reads a pipe to its end on its own thread, so stdout and stderr drain together.

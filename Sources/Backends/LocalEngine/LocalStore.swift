@@ -5,7 +5,7 @@ import GRDB
 /// SQLite persistence of assistants, threads, messages, runs and run steps. Each object is
 /// stored whole as its wire JSON, with the columns queries need beside it.
 final class LocalStore: Sendable {
-    private let database: DatabaseQueue
+    fileprivate let database: DatabaseQueue
 
     /// Opens (creating with mode 0600) the database at `path`.
     init(path: String) throws {
@@ -42,6 +42,13 @@ final class LocalStore: Sendable {
                     CREATE INDEX steps_by_thread ON run_steps(thread_id, seq);
                     """)
         }
+        migrator.registerMigration("v2-remote") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE remote_threads (id TEXT NOT NULL, base_url TEXT NOT NULL, created_at INTEGER NOT NULL, title TEXT, updated_seq INTEGER NOT NULL, PRIMARY KEY (base_url, id));
+                    CREATE TABLE remote_assistants (base_url TEXT NOT NULL, fingerprint TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (base_url, fingerprint));
+                    """)
+        }
         return migrator
     }
 
@@ -51,7 +58,8 @@ final class LocalStore: Sendable {
             db,
             sql: """
                 SELECT MAX(m) FROM (SELECT MAX(seq) AS m FROM assistants UNION ALL SELECT MAX(updated_seq) FROM threads
-                UNION ALL SELECT MAX(seq) FROM messages UNION ALL SELECT MAX(seq) FROM runs UNION ALL SELECT MAX(seq) FROM run_steps)
+                UNION ALL SELECT MAX(seq) FROM messages UNION ALL SELECT MAX(seq) FROM runs UNION ALL SELECT MAX(seq) FROM run_steps
+                UNION ALL SELECT MAX(updated_seq) FROM remote_threads)
                 """)
         return (current ?? 0) + 1
     }
@@ -71,7 +79,7 @@ final class LocalStore: Sendable {
     }
 
     /// Runs an insert-or-update; `arguments` receives the next sequence number for new rows.
-    private func upsert(_ sql: String, _ arguments: (Int64) -> StatementArguments) throws {
+    fileprivate func upsert(_ sql: String, _ arguments: (Int64) -> StatementArguments) throws {
         try database.write { db in try db.execute(sql: sql, arguments: arguments(try nextSeq(db))) }
     }
 
@@ -212,6 +220,63 @@ final class LocalStore: Sendable {
             let kind: String = row["kind"]
             let json: String = row["json"]
             return kind == "message" ? .message(try Self.decode(Message.self, json)) : .step(try Self.decode(RunStep.self, json))
+        }
+    }
+}
+
+// MARK: threads and assistants that live on a remote server, remembered per base URL
+
+extension LocalStore {
+    /// Remembers a thread created on the server at `baseURL`.
+    func rememberRemoteThread(baseURL: String, id: String, createdAt: Int) throws {
+        try upsert(
+            "INSERT INTO remote_threads (id, base_url, created_at, updated_seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+        ) { [id, baseURL, createdAt, $0] }
+    }
+
+    /// Marks the thread as just used; the first user line becomes its title.
+    func touchRemoteThread(baseURL: String, id: String, userLine: String) throws {
+        try upsert(
+            "UPDATE remote_threads SET updated_seq = ?, title = COALESCE(title, ?) WHERE base_url = ? AND id = ?"
+        ) { [$0, userLine, baseURL, id] }
+    }
+
+    func remoteThreads(baseURL: String, limit: Int) throws -> [(id: String, createdAt: Int, title: String?)] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT id, created_at, title FROM remote_threads WHERE base_url = ? ORDER BY updated_seq DESC LIMIT ?",
+                arguments: [baseURL, limit])
+        }.map { ($0["id"], $0["created_at"], $0["title"]) }
+    }
+
+    func remoteThreadTitle(baseURL: String, id: String) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT title FROM remote_threads WHERE base_url = ? AND id = ?", arguments: [baseURL, id])
+        }
+    }
+
+    func forgetRemoteThread(baseURL: String, id: String) throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM remote_threads WHERE base_url = ? AND id = ?", arguments: [baseURL, id])
+        }
+    }
+
+    /// The assistant created on `baseURL` from the definition with this fingerprint.
+    func remoteAssistant(baseURL: String, fingerprint: String) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT id FROM remote_assistants WHERE base_url = ? AND fingerprint = ?",
+                arguments: [baseURL, fingerprint])
+        }
+    }
+
+    func rememberRemoteAssistant(baseURL: String, fingerprint: String, id: String) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO remote_assistants (base_url, fingerprint, id) VALUES (?, ?, ?)",
+                arguments: [baseURL, fingerprint, id])
         }
     }
 }

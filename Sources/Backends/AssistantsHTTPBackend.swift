@@ -1,0 +1,188 @@
+import AssistantsWire
+import Foundation
+import NIOHTTP1
+import ThreadlineCore
+
+/// `ChatBackend` for any server speaking the Assistants v2 HTTP API (the seed's protocol),
+/// driven as openai-python does. Thread ids are remembered locally per base URL, so
+/// `/threads`, `/resume` and `--continue` work as with the local engine.
+public actor AssistantsHTTPBackend: ChatBackend {
+    private let api: APIClient
+    private let store: LocalStore
+    private let assistant: Assistant
+    private var model: String?
+    private let translator = AssistantsEventTranslator()
+
+    private var baseURL: String { api.settings.baseURL }
+
+    /// Connects: uses `assistantID` when given, else the assistant this base URL already got
+    /// for `definition`, else creates it from `definition` and remembers its id.
+    public init(
+        settings: HTTPSettings, statePath: String, definition: AssistantParameters, assistantID: String?
+    ) async throws {
+        var settings = settings
+        settings.extraHeaders["OpenAI-Beta"] = "assistants=v2"
+        let api = APIClient(settings: settings)
+        let store = try LocalStore(path: statePath)
+        self.api = api
+        self.store = store
+        self.assistant = try await Self.resolveAssistant(api: api, store: store, definition: definition, id: assistantID)
+    }
+
+    private static func resolveAssistant(
+        api: APIClient, store: LocalStore, definition: AssistantParameters, id: String?
+    ) async throws -> Assistant {
+        if let id {
+            return try await api.json(.GET, "/assistants/\(id)", as: Assistant.self)
+        }
+        // Sorted keys: dictionary order differs between processes.
+        let encoder = WireCoding.encoder()
+        encoder.outputFormatting.insert(.sortedKeys)
+        let fingerprint = String(decoding: try encoder.encode(definition), as: UTF8.self)
+        if let remembered = try store.remoteAssistant(baseURL: api.settings.baseURL, fingerprint: fingerprint) {
+            do {
+                return try await api.json(.GET, "/assistants/\(remembered)", as: Assistant.self)
+            } catch HTTPError.api(status: 404, _) {
+                // Gone from the server: create it again below.
+            }
+        }
+        let created = try await api.json(.POST, "/assistants", body: definition, as: Assistant.self)
+        try store.rememberRemoteAssistant(baseURL: api.settings.baseURL, fingerprint: fingerprint, id: created.id)
+        return created
+    }
+
+    public func describe() async -> BackendDescription {
+        BackendDescription(name: "assistants", model: model ?? assistant.model, detail: "\(baseURL), assistant \(assistant.id)")
+    }
+
+    public func setModel(_ model: String) { self.model = model }
+
+    public func createThread() async throws -> ThreadSummary {
+        let thread = try await api.json(.POST, "/threads", body: [String: String](), as: AssistantThread.self)
+        try store.rememberRemoteThread(baseURL: baseURL, id: thread.id, createdAt: thread.createdAt)
+        return ThreadSummary(id: thread.id, createdAt: Date(timeIntervalSince1970: TimeInterval(thread.createdAt)), title: nil)
+    }
+
+    public func thread(id: String) async throws -> ThreadSummary {
+        let thread = try await notFoundAsThread(id) { try await api.json(.GET, "/threads/\(id)", as: AssistantThread.self) }
+        try store.rememberRemoteThread(baseURL: baseURL, id: thread.id, createdAt: thread.createdAt)
+        return ThreadSummary(
+            id: thread.id, createdAt: Date(timeIntervalSince1970: TimeInterval(thread.createdAt)),
+            title: try store.remoteThreadTitle(baseURL: baseURL, id: id))
+    }
+
+    public func listThreads(limit: Int) async throws -> [ThreadSummary] {
+        try store.remoteThreads(baseURL: baseURL, limit: limit).map {
+            ThreadSummary(id: $0.id, createdAt: Date(timeIntervalSince1970: TimeInterval($0.createdAt)), title: $0.title)
+        }
+    }
+
+    public func deleteThread(id: String) async throws {
+        struct Deleted: Decodable { var deleted: Bool }
+        _ = try await notFoundAsThread(id) { try await api.json(.DELETE, "/threads/\(id)", as: Deleted.self) }
+        try store.forgetRemoteThread(baseURL: baseURL, id: id)
+    }
+
+    public func transcript(threadID: String) async throws -> [TranscriptEntry] {
+        struct Page: Decodable { var data: [Message] }
+        let page = try await notFoundAsThread(threadID) {
+            try await api.json(.GET, "/threads/\(threadID)/messages?order=asc&limit=100", as: Page.self)
+        }
+        return page.data.map {
+            TranscriptEntry(kind: $0.role == "user" ? .user : .assistant, text: $0.text, isPartial: $0.status == "incomplete")
+        }
+    }
+
+    public func appendUserMessage(_ text: String, threadID: String) async throws {
+        struct NewMessage: Encodable, Sendable {
+            var role = "user"
+            var content: String
+        }
+        _ = try await notFoundAsThread(threadID) {
+            try await api.json(.POST, "/threads/\(threadID)/messages", body: NewMessage(content: text), as: Message.self)
+        }
+        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
+        try store.touchRemoteThread(baseURL: baseURL, id: threadID, userLine: firstLine)
+    }
+
+    public func streamRun(threadID: String, options: RunOptions) async throws -> AsyncThrowingStream<RunEvent, any Error> {
+        struct CreateRun: Encodable, Sendable {
+            var assistantID: String
+            var stream = true
+            var instructions: String?
+            var additionalInstructions: String?
+            var model: String?
+
+            enum CodingKeys: String, CodingKey {
+                case stream, instructions, model
+                case assistantID = "assistant_id"
+                case additionalInstructions = "additional_instructions"
+            }
+        }
+        let body = CreateRun(
+            assistantID: assistant.id, instructions: options.instructions,
+            additionalInstructions: options.additionalInstructions, model: options.model ?? model)
+        return try await runEvents(.POST, "/threads/\(threadID)/runs", body: body)
+    }
+
+    public func submitToolOutputs(
+        threadID: String, runID: String, outputs: [ToolCallOutput]
+    ) async throws -> AsyncThrowingStream<RunEvent, any Error> {
+        struct Submission: Encodable, Sendable {
+            var toolOutputs: [ToolOutput]
+            var stream = true
+
+            enum CodingKeys: String, CodingKey {
+                case stream
+                case toolOutputs = "tool_outputs"
+            }
+        }
+        let body = Submission(toolOutputs: outputs.map { ToolOutput(toolCallID: $0.toolCallID, output: $0.output) })
+        return try await runEvents(.POST, "/threads/\(threadID)/runs/\(runID)/submit_tool_outputs", body: body)
+    }
+
+    public func cancelRun(threadID: String, runID: String) async throws {
+        struct Empty: Encodable, Sendable {}
+        _ = try await api.json(.POST, "/threads/\(threadID)/runs/\(runID)/cancel", body: Empty(), as: Run.self)
+    }
+
+    /// Streams a run's events as `RunEvent`s. Unknown events and events whose JSON is broken
+    /// are skipped; a stream that ends before the run completed or asked for tools throws.
+    private func runEvents(
+        _ method: HTTPMethod, _ path: String, body: any Encodable & Sendable
+    ) async throws -> AsyncThrowingStream<RunEvent, any Error> {
+        let source = try await api.events(method, path, body: body)
+        let translator = translator
+        let (stream, continuation) = AsyncThrowingStream<RunEvent, any Error>.makeStream()
+        let task = Task {
+            var settled = false
+            do {
+                for try await sse in source {
+                    guard let name = sse.event, name != "done",
+                        let event = try? StreamEvent.decode(name: name, data: sse.data)
+                    else { continue }
+                    for translated in translator.translate(event) {
+                        if case .finished = translated { settled = true }
+                        if case .toolCallsRequired = translated { settled = true }
+                        continuation.yield(translated)
+                    }
+                }
+                if !settled { throw HTTPError.streamCut("the stream ended before the run finished") }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Runs `body`, turning a 404 into `BackendError.threadNotFound(id)`.
+    private func notFoundAsThread<T>(_ id: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch HTTPError.api(status: 404, _) {
+            throw BackendError.threadNotFound(id)
+        }
+    }
+}

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `threadline --backend assistants` against fake_assistants_server.py on
+127.0.0.1, driving the built binary in piped mode. Run by `make test` after the Swift suite:
+
+  python3 Tests/Fixtures/test_assistants_backend.py [path/to/threadline]
+
+Prints one line per test and closes with 'N passed, N failed'; exits non-zero on any failure.
+"""
+import json, os, subprocess, sys, tempfile, traceback, urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/threadline")
+SEED = "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?"
+KEY = "sk-test-key"
+
+
+class Server:
+    def __init__(self, chunking="whole"):
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "fake_assistants_server.py"), "--chunking", chunking],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.port = int(self.process.stdout.readline())
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+
+    def log(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/__log", timeout=10) as response:
+            return json.loads(response.read())
+
+    def requests(self, suffix, method=None):
+        return [r for r in self.log() if r["path"].endswith(suffix) and (method is None or r["method"] == method)]
+
+    def inject(self, faults):
+        data = json.dumps({"faults": faults}).encode()
+        urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{self.port}/__faults", data=data), timeout=10)
+
+    def close(self):
+        self.process.kill()
+        self.process.wait()
+
+
+def threadline(server, lines, home, key=KEY, arguments=()):
+    environment = dict(os.environ, THREADLINE_HOME=home, OPENAI_API_KEY=key)
+    command = [BINARY, "--backend", "assistants", "--base-url", server.base_url, *arguments]
+    result = subprocess.run(command, input="".join(line + "\n" for line in lines).encode(),
+                            capture_output=True, env=environment, timeout=60)
+    return result.returncode, result.stdout.decode(), result.stderr.decode()
+
+
+TESTS = []
+
+
+def test(function):
+    TESTS.append(function)
+    return function
+
+
+def tool_values(stderr):
+    """The outputs shown on the tool lines, in order."""
+    return [line.split(" = ", 1)[1] for line in stderr.splitlines() if line.startswith("→ ")]
+
+
+def check_seed(chunking):
+    server = Server(chunking)
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            code, out, err = threadline(server, [SEED], home)
+            assert code == 0, err
+            temperature, rain = tool_values(err)
+            assert out == f"부산의 현재 기온은 {temperature}이고, 비가 올 확률은 {rain}입니다.\n", out
+            submissions = server.requests("/submit_tool_outputs")
+            assert len(submissions) == 1, "all outputs of the step go back in ONE request"
+            body = submissions[0]["body"]
+            assert body["stream"] is True
+            assert [o["output"] for o in body["tool_outputs"]] == [temperature, rain]
+            run = server.requests("/runs")[0]["body"]
+            assert run["stream"] is True and run["assistant_id"].startswith("asst_")
+            for request in server.log():
+                assert request["headers"].get("openai-beta") == "assistants=v2"
+                assert request["headers"].get("authorization") == f"Bearer {KEY}"
+    finally:
+        server.close()
+
+
+@test
+def seed_conversation_whole_stream():
+    check_seed("whole")
+
+
+@test
+def seed_conversation_one_byte_per_chunk():
+    check_seed("byte")
+
+
+@test
+def seed_conversation_random_chunks():
+    check_seed("random")
+
+
+@test
+def instructions_overrides_are_sent_with_the_run():
+    server = Server()
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            threadline(server, ["/instructions 사용자를 고객님이라고 부르세요.", "/instructions --add Be brief.", SEED], home)
+            run = server.requests("/runs")[0]["body"]
+            assert run["instructions"] == "사용자를 고객님이라고 부르세요.", run
+            assert run["additional_instructions"] == "Be brief.", run
+    finally:
+        server.close()
+
+
+@test
+def assistant_created_once_and_thread_resumed_with_continue():
+    server = Server()
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            threadline(server, [SEED], home)
+            code, out, err = threadline(server, ["/show"], home, arguments=["--continue"])
+            assert code == 0, err
+            assert len(server.requests("/assistants", "POST")) == 1
+            assert len(server.requests("/threads", "POST")) == 1
+            assert "thread:   thread_fake" in err, err
+    finally:
+        server.close()
+
+
+@test
+def retries_after_429_and_500_then_succeeds():
+    server = Server()
+    try:
+        server.inject([{"status": 429, "headers": {"retry-after": "0"}},
+                       {"status": 500, "headers": {"retry-after-ms": "10"}}])
+        with tempfile.TemporaryDirectory() as home:
+            code, out, err = threadline(server, [SEED], home)
+            assert code == 0, err
+            assert out.startswith("부산의 현재 기온은"), out
+            assert len(server.requests("/assistants")) == 3
+    finally:
+        server.close()
+
+
+@test
+def persistent_server_errors_give_up_after_two_retries_with_one_line():
+    server = Server()
+    try:
+        fault = {"status": 503, "headers": {"retry-after": "0"}, "message": "overloaded"}
+        server.inject([fault, fault, fault])
+        with tempfile.TemporaryDirectory() as home:
+            code, out, err = threadline(server, [SEED], home)
+            assert code != 0
+            assert err == "error: HTTP 503: overloaded (invalid_request_error)\n", err
+            assert len(server.requests("/assistants")) == 3
+    finally:
+        server.close()
+
+
+@test
+def unauthorized_is_one_line_without_the_key():
+    server = Server()
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            secret = "sk-wrong-secret-123"
+            code, out, err = threadline(server, [SEED], home, key=secret)
+            assert code != 0
+            assert "HTTP 401: Incorrect API key provided." in err, err
+            assert secret not in err and secret not in out
+            assert len(server.requests("/assistants")) == 1, "401 is not retried"
+    finally:
+        server.close()
+
+
+@test
+def a_stream_cut_mid_reply_keeps_the_text_and_the_next_line_works():
+    server = Server()
+    try:
+        # assistants, threads, messages and runs pass; the submission's stream is cut mid-event.
+        server.inject([{}, {}, {}, {}, {"cut": True}])
+        with tempfile.TemporaryDirectory() as home:
+            code, out, err = threadline(server, [SEED, SEED], home)
+            assert code == 0, err
+            assert "the stream broke off" in err, err
+            assert "[incomplete reply]" in err, err
+            replies = out.split("\n")
+            assert len(replies) == 3, out
+            assert replies[0].startswith("부산의 ") and not replies[0].endswith("입니다."), out
+            assert replies[1].endswith("입니다."), out
+    finally:
+        server.close()
+
+
+@test
+def unknown_and_malformed_events_are_skipped():
+    server = Server()
+    try:
+        server.inject([{}, {}, {}, {"unknown": True, "malformed": True}])
+        with tempfile.TemporaryDirectory() as home:
+            code, out, err = threadline(server, [SEED], home)
+            assert code == 0, err
+            assert out.startswith("부산의 현재 기온은"), out
+    finally:
+        server.close()
+
+
+@test
+def an_unknown_thread_is_reported():
+    server = Server()
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            code, out, err = threadline(server, ["hello"], home, arguments=["--thread", "thread_missing"])
+            assert code != 0
+            assert "no thread with id thread_missing" in err, err
+    finally:
+        server.close()
+
+
+def main():
+    passed = failed = 0
+    for function in TESTS:
+        try:
+            function()
+            passed += 1
+            print(f"ok   {function.__name__}")
+        except Exception:
+            failed += 1
+            print(f"FAIL {function.__name__}")
+            traceback.print_exc()
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
