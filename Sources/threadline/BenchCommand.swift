@@ -86,12 +86,24 @@ struct BenchCommand: ParsableCommand {
             stream = Self.makeStream(targetBytes: Int(mb * 1e6))
         }
 
-        let expected = try Self.referenceTally(stream)
+        let expected: Tally
+        do {
+            expected = try Self.referenceTally(stream)
+        } catch {
+            Self.printError("bench: the independent count could not read the stream: \(error)")
+            throw ExitCode.failure
+        }
         var best: Duration?
         for _ in 0..<repeatCount {
             var tally = Tally()
-            let elapsed = try ContinuousClock().measure {
-                tally = try Self.decode(stream, chunkSize: chunk)
+            let elapsed: Duration
+            do {
+                elapsed = try ContinuousClock().measure {
+                    tally = try Self.decode(stream, chunkSize: chunk)
+                }
+            } catch {
+                Self.printError("bench: MISMATCH — Threadline could not decode the stream: \(error)")
+                throw ExitCode.failure
             }
             try Self.check(tally, equals: expected, what: "Threadline's SSEParser + StreamEvent.decode")
             best = best.map { min($0, elapsed) } ?? elapsed
@@ -144,7 +156,8 @@ struct BenchCommand: ParsableCommand {
             let end = min(start + chunkSize, stream.count)
             for event in parser.feed(stream[start..<end]) {
                 tally.events += 1
-                if case .messageDelta(let delta) = try StreamEvent.decode(name: event.event ?? "message", data: event.data) {
+                let decoded = try StreamEvent.decode(name: event.event ?? "message", data: event.data)
+                if case .messageDelta(let delta) = decoded {
                     for part in delta.delta.content ?? [] {
                         if let value = part.text?.value { tally.addText(value) }
                     }
@@ -227,7 +240,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     static func check(_ result: BaselineResult, stream: [UInt8], expected: Tally) throws {
-        guard result.bytes != stream.count || result.events != expected.events || result.textChars != expected.characters
+        guard
+            result.bytes != stream.count || result.events != expected.events
+                || result.textChars != expected.characters
         else { return }
         printError(
             """
@@ -329,8 +344,10 @@ struct BenchCommand: ParsableCommand {
                 fields.append(#""build": "\#(BenchCommand.buildConfiguration)""#)
             }
             if let baseline {
-                fields.append(#""mb_per_s_ratio": \#(format(megabytesPerSecond / baseline.megabytesPerSecond, digits: 2))"#)
-                fields.append(#""events_per_s_ratio": \#(format(eventsPerSecond / baseline.eventsPerSecond, digits: 2))"#)
+                let megabytesRatio = format(megabytesPerSecond / baseline.megabytesPerSecond, digits: 2)
+                let eventsRatio = format(eventsPerSecond / baseline.eventsPerSecond, digits: 2)
+                fields.append(#""mb_per_s_ratio": \#(megabytesRatio)"#)
+                fields.append(#""events_per_s_ratio": \#(eventsRatio)"#)
             }
             return "{" + fields.joined(separator: ", ") + "}"
         }
