@@ -215,17 +215,7 @@ public final class REPL {
     private func showHistory() async throws {
         let entries = try await backend.transcript(threadID: session.threadID)
         guard !entries.isEmpty else { return renderer.info("this thread is empty") }
-        for entry in entries {
-            switch entry.kind {
-            case .user: renderer.info("you> \(entry.text)")
-            case .assistant: renderer.info(entry.text + (entry.isPartial ? " [partial]" : ""))
-            case .toolCall(let name, let arguments, let output):
-                let result = ToolCallResult(
-                    call: ToolCallRequest(id: "", name: name, arguments: arguments), output: output ?? "(no output)",
-                    isError: false)
-                renderer.notice("→ " + Renderer.describe(result))
-            }
-        }
+        renderer.transcript(entries)
     }
 }
 

@@ -97,6 +97,21 @@ public final class Renderer: Sendable {
         Self.write(text + "\n", to: interactive ? 1 : 2)
     }
 
+    /// A thread's conversation, as `/history` and `threads show` print it.
+    public func transcript(_ entries: [TranscriptEntry]) {
+        for entry in entries {
+            switch entry.kind {
+            case .user: info("you> \(entry.text)")
+            case .assistant: info(entry.text + (entry.isPartial ? " [partial]" : ""))
+            case .toolCall(let name, let arguments, let output):
+                let result = ToolCallResult(
+                    call: ToolCallRequest(id: "", name: name, arguments: arguments), output: output ?? "(no output)",
+                    isError: false)
+                notice("→ " + Self.describe(result))
+            }
+        }
+    }
+
     /// A dim status line (stderr when piped).
     public func notice(_ text: String) {
         guard !text.isEmpty else { return }

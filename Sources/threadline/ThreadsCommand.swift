@@ -44,14 +44,7 @@ struct ThreadsCommand: AsyncParsableCommand {
             case .show:
                 let id = id ?? ""
                 _ = try await backend.thread(id: id)
-                for entry in try await backend.transcript(threadID: id) {
-                    switch entry.kind {
-                    case .user: print("you> \(entry.text)")
-                    case .assistant: print(entry.text + (entry.isPartial ? " [partial]" : ""))
-                    case .toolCall(let name, let arguments, let output):
-                        print("→ \(name)(\(arguments)) = \(output ?? "(no output)")")
-                    }
-                }
+                renderer.transcript(try await backend.transcript(threadID: id))
             case .delete:
                 try await backend.deleteThread(id: id ?? "")
                 print("deleted \(id ?? "")")
