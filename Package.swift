@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -21,19 +23,31 @@ let package = Package(
         .target(name: "AssistantsWire"),
         .target(name: "ThreadlineCore"),
         .target(
+            name: "HTTPSupport",
+            dependencies: ["AssistantsWire", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        .target(
             name: "Backends",
             dependencies: [
-                "ThreadlineCore", "AssistantsWire",
+                "ThreadlineCore", "AssistantsWire", "HTTPSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .target(name: "Tools", dependencies: ["ThreadlineCore", "AssistantsWire"]),
+        .target(name: "Tools", dependencies: ["ThreadlineCore", "AssistantsWire", "HTTPSupport"]),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Backends", "AssistantsWire", "ThreadlineCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "Terminal", dependencies: ["ThreadlineCore", "CLibEdit"]),
         .executableTarget(
             name: "threadline",
             dependencies: [
-                "ThreadlineCore", "AssistantsWire", "Backends", "Tools", "Terminal",
+                "ThreadlineCore", "AssistantsWire", "HTTPSupport", "Backends", "Tools", "Terminal", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +59,7 @@ let package = Package(
         .testTarget(name: "AssistantsWireTests", dependencies: ["AssistantsWire", "TestSupport"]),
         .testTarget(name: "ThreadlineCoreTests", dependencies: ["ThreadlineCore", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Tools", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Backends", "TestSupport"]),
         .testTarget(name: "ToolsTests", dependencies: ["Tools", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import AssistantsWire
+import HTTPSupport
 import Foundation
 import NIOHTTP1
 import ThreadlineCore

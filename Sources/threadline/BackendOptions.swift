@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backends
+import HTTPSupport
 import Foundation
 import ThreadlineCore
 
