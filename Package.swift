@@ -53,7 +53,10 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["ThreadlineCore", "AssistantsWire"],
+            dependencies: [
+                "ThreadlineCore", "AssistantsWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "AssistantsWireTests", dependencies: ["AssistantsWire", "TestSupport"]),
