@@ -53,7 +53,7 @@ struct BackendOptions: ParsableArguments {
     }
 
     /// THREADLINE_DEMO_DELAY_MS slows the demo's streaming (for demos and terminal tests).
-    private func demoDelay(_ environment: [String: String]) -> Duration {
+    static func demoDelay(_ environment: [String: String]) -> Duration {
         guard let text = environment["THREADLINE_DEMO_DELAY_MS"], let milliseconds = Int(text), milliseconds >= 0 else {
             return DemoModel.defaultDeltaDelay
         }
@@ -67,7 +67,7 @@ struct BackendOptions: ParsableArguments {
         let kind = try resolvedKind(environment: environment)
         switch kind {
         case .demo:
-            let engine = try LocalEngine(databasePath: paths.databaseFile, model: DemoModel(deltaDelay: demoDelay(environment)))
+            let engine = try LocalEngine(databasePath: paths.databaseFile, model: DemoModel(deltaDelay: Self.demoDelay(environment)))
             let backend = try await LocalBackend(name: "demo", engine: engine, definition: configuration.assistant)
             if let model { await backend.setModel(model) }
             return backend

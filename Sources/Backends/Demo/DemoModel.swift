@@ -46,7 +46,7 @@ public struct DemoModel: LanguageModel {
         }
         let parsed = WeatherQuestion(question)
         let addressee = demoAddressee(in: request.instructions)
-        if !answered.isEmpty {
+        if !answered.isEmpty && request.parallelToolCalls {
             return reply(DemoReplies.answer(parsed, results: answered, addressee: addressee), request: request)
         }
         guard parsed.isAboutWeather else {
@@ -76,7 +76,17 @@ public struct DemoModel: LanguageModel {
         if !missing.isEmpty {
             return reply(DemoReplies.toolsMissing(parsed.language, missing), request: request)
         }
-        return calls + [usage(request, completion: calls.count * 12)]
+        // Without parallel calls, one call per step until every tool has answered.
+        let answeredNames = Set(answered.map(\.function.name))
+        let pending = calls.filter { call in
+            guard case .toolCall(let name, _) = call else { return false }
+            return !answeredNames.contains(name)
+        }
+        if pending.isEmpty {
+            return reply(DemoReplies.answer(parsed, results: answered, addressee: addressee), request: request)
+        }
+        let step = request.parallelToolCalls ? pending : Array(pending.prefix(1))
+        return step + [usage(request, completion: step.count * 12)]
     }
 
     private func reply(_ text: String, request: ModelRequest) -> [ModelOutput] {

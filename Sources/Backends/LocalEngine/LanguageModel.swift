@@ -14,12 +14,18 @@ public struct ModelRequest: Sendable, Equatable {
     public var instructions: String
     public var tools: [FunctionDefinition]
     public var turns: [ModelTurn]
+    /// False asks for at most one tool call per step (the run's `parallel_tool_calls`).
+    public var parallelToolCalls: Bool
 
-    public init(model: String, instructions: String, tools: [FunctionDefinition], turns: [ModelTurn]) {
+    public init(
+        model: String, instructions: String, tools: [FunctionDefinition], turns: [ModelTurn],
+        parallelToolCalls: Bool = true
+    ) {
         self.model = model
         self.instructions = instructions
         self.tools = tools
         self.turns = turns
+        self.parallelToolCalls = parallelToolCalls
     }
 }
 

@@ -22,16 +22,24 @@ public struct RunRequest: Sendable, Equatable {
     public var additionalInstructions: String?
     public var model: String?
     public var tools: [ToolDefinition]?
+    /// `"none"`, `"auto"`, `"required"` or a named function, as the API takes it.
+    public var toolChoice: JSONValue?
+    public var parallelToolCalls: Bool?
+    public var metadata: [String: String]?
 
     public init(
         assistantID: String, instructions: String? = nil, additionalInstructions: String? = nil,
-        model: String? = nil, tools: [ToolDefinition]? = nil
+        model: String? = nil, tools: [ToolDefinition]? = nil, toolChoice: JSONValue? = nil,
+        parallelToolCalls: Bool? = nil, metadata: [String: String]? = nil
     ) {
         self.assistantID = assistantID
         self.instructions = instructions
         self.additionalInstructions = additionalInstructions
         self.model = model
         self.tools = tools
+        self.toolChoice = toolChoice
+        self.parallelToolCalls = parallelToolCalls
+        self.metadata = metadata
     }
 }
 
@@ -141,7 +149,9 @@ public actor LocalEngine {
     // MARK: messages
 
     /// Appends a message; refused while a run of the thread is active, as the API does.
-    public func addMessage(threadID: String, role: String, text: String) throws -> Message {
+    public func addMessage(
+        threadID: String, role: String, text: String, metadata: [String: String]? = nil
+    ) throws -> Message {
         _ = try thread(id: threadID)
         guard role == "user" || role == "assistant" else {
             throw EngineError.invalidRequest("Invalid 'role': expected 'user' or 'assistant'.")
@@ -153,6 +163,7 @@ public actor LocalEngine {
             id: WireID.make("msg"), createdAt: unixNow(), threadID: threadID, status: "completed", role: role,
             text: text)
         message.completedAt = message.createdAt
+        message.metadata = metadata
         try store.saveMessage(message)
         return message
     }
@@ -215,10 +226,13 @@ public actor LocalEngine {
             instructions = instructions.isEmpty ? additional : instructions + "\n\n" + additional
         }
         let now = unixNow()
-        let run = Run(
+        var run = Run(
             id: WireID.make("run"), createdAt: now, threadID: threadID, assistantID: assistant.id, status: .queued,
             model: request.model ?? assistant.model, instructions: instructions,
             tools: request.tools ?? assistant.tools, expiresAt: now + expirySeconds)
+        run.toolChoice = request.toolChoice ?? .string("auto")
+        run.parallelToolCalls = request.parallelToolCalls ?? true
+        run.metadata = request.metadata
         try store.saveRun(run)
         return startStream(runID: run.id) { continuation in
             continuation.yield(.run(phase: "created", run))
@@ -264,6 +278,19 @@ public actor LocalEngine {
             continuation.yield(.runStep(phase: "completed", completedStep))
             continuation.yield(.run(phase: "queued", run))
         }
+    }
+
+    public func updateRunMetadata(threadID: String, runID: String, metadata: [String: String]) throws -> Run {
+        var run = try run(threadID: threadID, id: runID)
+        run.metadata = metadata
+        try store.saveRun(run)
+        return run
+    }
+
+    /// Cancels every run this engine is executing, so a shutdown leaves no run
+    /// looking alive in the store.
+    public func cancelActiveRuns() {
+        for runID in active.keys { _ = try? markCancelled(runID: runID) }
     }
 
     /// Cancels a run in any active state; the partial reply is kept, marked incomplete.
@@ -509,8 +536,10 @@ public actor LocalEngine {
                 step.status == "completed" ? step.stepDetails.toolCalls.map { ModelTurn.toolCalls($0) } : nil
             }
         }
+        // tool_choice "none" keeps the tools from the model for this run.
+        let tools = run.toolChoice == .string("none") ? [] : run.tools.compactMap(\.function)
         return ModelRequest(
-            model: run.model, instructions: run.instructions ?? "", tools: run.tools.compactMap(\.function),
-            turns: turns)
+            model: run.model, instructions: run.instructions ?? "", tools: tools, turns: turns,
+            parallelToolCalls: run.parallelToolCalls ?? true)
     }
 }
