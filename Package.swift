@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Backends", "HTTPSupport", "TestSupport",
+                "Server", "Backends", "HTTPSupport", "Tools", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -14,6 +14,8 @@ else
 fi
 if [ "${1:-}" = "test" ]; then
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  # Debian's python3 leaves venv (with ensurepip) to a separate package.
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -6,7 +6,9 @@
 
 Prints one line per test and closes with 'N passed, N failed'; exits non-zero on any failure.
 """
-import json, os, subprocess, sys, tempfile, traceback, urllib.request
+import json, os, subprocess, sys, tempfile, urllib.request
+
+from harness import main, test
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -45,14 +47,6 @@ def threadline(server, lines, home, key=KEY, arguments=()):
     result = subprocess.run(command, input="".join(line + "\n" for line in lines).encode(),
                             capture_output=True, env=environment, timeout=60)
     return result.returncode, result.stdout.decode(), result.stderr.decode()
-
-
-TESTS = []
-
-
-def test(function):
-    TESTS.append(function)
-    return function
 
 
 def tool_values(stderr):
@@ -212,21 +206,6 @@ def an_unknown_thread_is_reported():
             assert "no thread with id thread_missing" in err, err
     finally:
         server.close()
-
-
-def main():
-    passed = failed = 0
-    for function in TESTS:
-        try:
-            function()
-            passed += 1
-            print(f"ok   {function.__name__}")
-        except Exception:
-            failed += 1
-            print(f"FAIL {function.__name__}")
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
