@@ -2,16 +2,27 @@ import AssistantsWire
 import ThreadlineCore
 
 /// Turns Assistants v2 stream events into `RunEvent`s; shared by the local engine and the
-/// HTTP client, so both backends behave the same in the RunDriver.
+/// HTTP client, so both backends behave the same in the RunDriver. One translator follows one
+/// stream: it assembles the tool calls of the step being streamed.
 public struct AssistantsEventTranslator: Sendable {
+    private var streamedCalls = ToolCallAssembler()
+
     public init() {}
 
-    public func translate(_ event: StreamEvent) -> [RunEvent] {
+    public mutating func translate(_ event: StreamEvent) -> [RunEvent] {
         switch event {
         case .run(phase: "created", let run):
             return [.started(runID: run.id)]
+        case .runStep(phase: "created", let step) where step.type == "tool_calls":
+            streamedCalls.reset()
+            return []
+        case .runStepDelta(let delta):
+            streamedCalls.apply(delta)
+            return []
         case .run(phase: "requires_action", let run):
-            let calls = run.requiredAction?.submitToolOutputs.toolCalls ?? []
+            // required_action is authoritative; the streamed fragments serve servers that omit it.
+            var calls = run.requiredAction?.submitToolOutputs.toolCalls ?? []
+            if calls.isEmpty { calls = streamedCalls.toolCalls }
             return [.toolCallsRequired(calls.map { ToolCallRequest(id: $0.id, name: $0.function.name, arguments: $0.function.arguments) })]
         case .run(phase: "completed", let run):
             return usage(of: run) + [.finished(.completed)]
@@ -43,10 +54,11 @@ public struct AssistantsEventTranslator: Sendable {
         _ source: AsyncThrowingStream<StreamEvent, any Error>
     ) -> AsyncThrowingStream<RunEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream<RunEvent, any Error>.makeStream()
+        var translator = self
         let task = Task {
             do {
                 for try await event in source {
-                    for translated in translate(event) { continuation.yield(translated) }
+                    for translated in translator.translate(event) { continuation.yield(translated) }
                 }
                 continuation.finish()
             } catch {

@@ -153,7 +153,7 @@ public actor AssistantsHTTPBackend: ChatBackend {
         _ method: HTTPMethod, _ path: String, body: any Encodable & Sendable
     ) async throws -> AsyncThrowingStream<RunEvent, any Error> {
         let source = try await api.events(method, path, body: body)
-        let translator = translator
+        var translator = translator
         let (stream, continuation) = AsyncThrowingStream<RunEvent, any Error>.makeStream()
         let task = Task {
             var settled = false

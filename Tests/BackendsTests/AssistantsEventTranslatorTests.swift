@@ -8,6 +8,12 @@ import ThreadlineCore
 struct AssistantsEventTranslatorTests {
     let translator = AssistantsEventTranslator()
 
+    /// One event through a fresh translator.
+    private func translated(_ event: StreamEvent) -> [RunEvent] {
+        var translator = translator
+        return translator.translate(event)
+    }
+
     private func run(_ status: RunStatus, id: String = "run_abc") -> Run {
         Run(
             id: id, createdAt: 1_700_000_000, threadID: "thread_1", assistantID: "asst_1", status: status,
@@ -15,7 +21,7 @@ struct AssistantsEventTranslatorTests {
     }
 
     @Test func createdStartsTheRun() {
-        #expect(translator.translate(.run(phase: "created", run(.queued, id: "run_42"))) == [.started(runID: "run_42")])
+        #expect(translated(.run(phase: "created", run(.queued, id: "run_42"))) == [.started(runID: "run_42")])
     }
 
     @Test func requiresActionListsEveryCall() {
@@ -24,7 +30,7 @@ struct AssistantsEventTranslatorTests {
             ToolCall(id: "call_1", name: "get_current_temperature", arguments: #"{"location":"부산/경상남도"}"#),
             ToolCall(id: "call_2", name: "get_rain_probability", arguments: #"{"location":"부산/경상남도"}"#),
         ])
-        #expect(translator.translate(.run(phase: "requires_action", waiting)) == [
+        #expect(translated(.run(phase: "requires_action", waiting)) == [
             .toolCallsRequired([
                 ToolCallRequest(id: "call_1", name: "get_current_temperature", arguments: #"{"location":"부산/경상남도"}"#),
                 ToolCallRequest(id: "call_2", name: "get_rain_probability", arguments: #"{"location":"부산/경상남도"}"#),
@@ -34,9 +40,9 @@ struct AssistantsEventTranslatorTests {
 
     @Test func completedReportsUsageThenFinishes() {
         var done = run(.completed)
-        #expect(translator.translate(.run(phase: "completed", done)) == [.finished(.completed)])
+        #expect(translated(.run(phase: "completed", done)) == [.finished(.completed)])
         done.usage = Usage(promptTokens: 120, completionTokens: 34)
-        #expect(translator.translate(.run(phase: "completed", done)) == [
+        #expect(translated(.run(phase: "completed", done)) == [
             .usage(TokenUsage(inputTokens: 120, outputTokens: 34)), .finished(.completed),
         ])
     }
@@ -44,7 +50,7 @@ struct AssistantsEventTranslatorTests {
     @Test func failedCarriesTheError() throws {
         var failed = run(.failed)
         failed.lastError = RunError(code: "rate_limit_exceeded", message: "Slow down.")
-        let events = translator.translate(.run(phase: "failed", failed))
+        let events = translated(.run(phase: "failed", failed))
         guard case .finished(.failed(let reason))? = events.last, events.count == 1 else {
             Issue.record("unexpected \(events)")
             return
@@ -52,31 +58,31 @@ struct AssistantsEventTranslatorTests {
         #expect(reason.contains("rate_limit_exceeded"))
         #expect(reason.contains("Slow down."))
         failed.lastError = nil
-        #expect(translator.translate(.run(phase: "failed", failed)).count == 1)
+        #expect(translated(.run(phase: "failed", failed)).count == 1)
     }
 
     @Test func incompleteCarriesTheReason() {
         var stopped = run(.incomplete)
         stopped.incompleteDetails = IncompleteDetails(reason: "max_completion_tokens")
         stopped.usage = Usage(promptTokens: 5, completionTokens: 7)
-        #expect(translator.translate(.run(phase: "incomplete", stopped)) == [
+        #expect(translated(.run(phase: "incomplete", stopped)) == [
             .usage(TokenUsage(inputTokens: 5, outputTokens: 7)), .finished(.incomplete("max_completion_tokens")),
         ])
     }
 
     @Test func cancelledAndExpiredFinish() {
-        #expect(translator.translate(.run(phase: "cancelled", run(.cancelled))) == [.finished(.cancelled)])
-        #expect(translator.translate(.run(phase: "expired", run(.expired))) == [.finished(.expired)])
+        #expect(translated(.run(phase: "cancelled", run(.cancelled))) == [.finished(.cancelled)])
+        #expect(translated(.run(phase: "expired", run(.expired))) == [.finished(.expired)])
     }
 
     @Test func messageDeltaBecomesTextDelta() {
-        #expect(translator.translate(.messageDelta(MessageDelta(messageID: "msg_1", text: "부산의 "))) == [.textDelta("부산의 ")])
-        #expect(translator.translate(.messageDelta(MessageDelta(messageID: "msg_1", text: ""))) == [])
+        #expect(translated(.messageDelta(MessageDelta(messageID: "msg_1", text: "부산의 "))) == [.textDelta("부산의 ")])
+        #expect(translated(.messageDelta(MessageDelta(messageID: "msg_1", text: ""))) == [])
     }
 
     @Test func errorEventFails() {
         let body = APIErrorBody(message: "boom", type: "server_error")
-        #expect(translator.translate(.error(body)) == [.finished(.failed("boom"))])
+        #expect(translated(.error(body)) == [.finished(.failed("boom"))])
     }
 
     @Test func intermediateAndUnknownEventsAreIgnored() {
@@ -93,7 +99,7 @@ struct AssistantsEventTranslatorTests {
             .unknown(name: "thread.run.step.something_new"), .done,
         ]
         for event in ignored {
-            #expect(translator.translate(event) == [], "\(event.name)")
+            #expect(translated(event) == [], "\(event.name)")
         }
     }
 
@@ -127,5 +133,30 @@ struct AssistantsEventTranslatorTests {
             for try await event in translator.translate(source) { events.append(event) }
         }
         #expect(events == [.textDelta("part")])
+    }
+
+    @Test func callsStreamedAsFragmentsStandInWhenRequiredActionListsNone() {
+        var translator = translator
+        let step = RunStep(
+            id: "step_2", createdAt: 0, runID: "run_abc", assistantID: "asst_1", threadID: "thread_1",
+            status: "in_progress", details: .toolCalls([]))
+        _ = translator.translate(.runStep(phase: "created", step))
+        let fragments = [
+            ToolCallDelta(index: 1, id: "call_b", function: .init(name: "get_rain_probability", arguments: "{\"loc")),
+            ToolCallDelta(index: 0, id: "call_a", function: .init(name: "get_current_temperature", arguments: "{")),
+            ToolCallDelta(index: 1, function: .init(arguments: "ation\":\"부산\"}")),
+            ToolCallDelta(index: 0, function: .init(arguments: "}")),
+        ]
+        for fragment in fragments {
+            #expect(translator.translate(.runStepDelta(RunStepDelta(stepID: "step_2", toolCalls: [fragment]))) == [])
+        }
+        var waiting = run(.requiresAction)
+        waiting.requiredAction = RequiredAction(toolCalls: [])
+        #expect(translator.translate(.run(phase: "requires_action", waiting)) == [
+            .toolCallsRequired([
+                ToolCallRequest(id: "call_a", name: "get_current_temperature", arguments: "{}"),
+                ToolCallRequest(id: "call_b", name: "get_rain_probability", arguments: "{\"location\":\"부산\"}"),
+            ])
+        ])
     }
 }
