@@ -26,6 +26,8 @@ struct BackendOptions: ParsableArguments {
     @Option(help: "Assistant id on an assistants server (default: created from assistant.json once, then reused).")
     var assistant: String?
 
+    @OptionGroup var http: HTTPOptions
+
     @Option(help: "Directory with assistant.json and tools.json (default: $THREADLINE_HOME/config or $XDG_CONFIG_HOME/threadline, else built-in).")
     var config: String?
 
@@ -75,9 +77,7 @@ struct BackendOptions: ParsableArguments {
             guard let baseURL = baseURL ?? environment["OPENAI_BASE_URL"], !baseURL.isEmpty else {
                 throw ValidationError("--backend assistants needs --base-url URL (or OPENAI_BASE_URL)")
             }
-            let settings = HTTPSettings(
-                baseURL: baseURL, apiKey: environment["OPENAI_API_KEY"],
-                proxy: HTTPSettings.proxy(for: baseURL, environment: environment))
+            let settings = http.settings(baseURL: baseURL, environment: environment)
             let backend = try await AssistantsHTTPBackend(
                 settings: settings, statePath: paths.databaseFile, definition: configuration.assistant,
                 assistantID: assistant)

@@ -2,7 +2,8 @@
 """A fake Assistants v2 server on 127.0.0.1 for Threadline's tests.
 
 It replays realistic streams (two parallel tool calls, then a streamed answer built from the
-submitted outputs), records every request, and injects faults on demand:
+submitted outputs; a question about the forecast ("예보") takes a second tool round for
+get_n_day_weather_forecast), records every request, and injects faults on demand:
 
   python3 fake_assistants_server.py [--chunking whole|byte|random] [--seed N]
 
@@ -12,7 +13,9 @@ Prints the port on its first stdout line. Control endpoints (no /v1 prefix):
                           {"status": 429, "headers": {"retry-after": "0"}} answers an error,
                           {"cut": true} cuts the next run stream in the middle of an event,
                           {"malformed": true} puts an event with broken JSON into the next stream,
-                          {"unknown": true} puts an unknown event type into the next stream
+                          {"unknown": true} puts an unknown event type into the next stream,
+                          {"cancel": true} ends the next answer stream as a run cancelled mid-reply,
+                          {"stall": seconds} pauses the next run stream after its first events
 """
 import argparse, json, os, random, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -72,7 +75,18 @@ class Handler(BaseHTTPRequestHandler):
     def send_error_json(self, status, message, type_="invalid_request_error", headers=None):
         self.send_json(status, {"error": {"message": message, "type": type_, "param": None, "code": None}}, headers)
 
-    def stream(self, chunks, cut=False):
+    def stream(self, chunks, cut=False, stall=0):
+        if stall:
+            # The run's first events, then silence: what a client's read timeout is for.
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("connection", "close")
+            self.end_headers()
+            self.wfile.write(b"".join(chunks[:3]))
+            self.wfile.flush()
+            time.sleep(stall)
+            self.close_connection = True
+            return
         payload = b"".join(chunks)
         if cut:
             payload = payload[: payload.rfind(b"event: thread.message.delta") + 40]
@@ -167,66 +181,92 @@ class Handler(BaseHTTPRequestHandler):
         return self.send_error_json(404, f"no route for {method} {path}")
 
     def start_run(self, thread_id, fault):
-        run_id, step_id = next_id("run"), next_id("step")
+        run_id = next_id("run")
         question = STATE["messages"][thread_id][-1]["content"][0]["text"]["value"]
         location = "부산/경상남도" if "부산" in question else "서울/서울특별시"
-        calls = [{"id": next_id("call"), "type": "function",
-                  "function": {"name": name, "arguments": json.dumps({"location": location}, ensure_ascii=False)}}
-                 for name in ("get_current_temperature", "get_rain_probability")]
-        STATE["runs"][run_id] = {"calls": calls, "location": location}
+
+        def call(name, **arguments):
+            return {"id": next_id("call"), "type": "function", "function": {
+                "name": name, "arguments": json.dumps({"location": location, **arguments}, ensure_ascii=False)}}
+
+        rounds = [[call("get_current_temperature"), call("get_rain_probability")]]
+        if "예보" in question:
+            rounds.append([call("get_n_day_weather_forecast", num_days=3)])
+        STATE["runs"][run_id] = {"rounds": rounds, "round": 0, "outputs": [], "location": location}
         chunks = [sse(f"thread.run.{phase}", run_object(run_id, thread_id, status))
                   for phase, status in (("created", "queued"), ("queued", "queued"), ("in_progress", "in_progress"))]
         if fault.get("unknown"):
             chunks.append(sse("thread.run.step.teleported", {"id": "x"}))
         if fault.get("malformed"):
             chunks.append(b"event: thread.run.step.created\ndata: {\"id\": \n\n")
-        step = {"id": step_id, "object": "thread.run.step", "created_at": now(), "run_id": run_id,
-                "assistant_id": "asst_fake", "thread_id": thread_id, "type": "tool_calls", "status": "in_progress",
-                "step_details": {"type": "tool_calls", "tool_calls": []}}
-        chunks.append(sse("thread.run.step.created", step))
-        for index, call in enumerate(calls):
-            arguments = call["function"]["arguments"]
-            half = len(arguments) // 2
-            for fragment in ({"index": index, "id": call["id"], "type": "function",
-                              "function": {"name": call["function"]["name"], "arguments": arguments[:half]}},
-                             {"index": index, "function": {"arguments": arguments[half:]}}):
-                chunks.append(sse("thread.run.step.delta", {"id": step_id, "object": "thread.run.step.delta",
-                                                            "delta": {"step_details": {"type": "tool_calls",
-                                                                                       "tool_calls": [fragment]}}}))
-        chunks.append(sse("thread.run.requires_action", run_object(
-            run_id, thread_id, "requires_action",
-            required_action={"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}})))
-        chunks.append(b"event: done\ndata: [DONE]\n\n")
-        self.stream(chunks)
+        self.stream(chunks + tool_round(run_id, thread_id, rounds[0]), stall=fault.get("stall", 0))
 
     def finish_run(self, thread_id, run_id, body, fault):
         run = STATE["runs"].get(run_id)
         if run is None:
             return self.send_error_json(404, f"No run found with id '{run_id}'.")
         outputs = {o["tool_call_id"]: o["output"] for o in body.get("tool_outputs", [])}
-        expected = [c["id"] for c in run["calls"]]
+        expected = [c["id"] for c in run["rounds"][run["round"]]]
         if sorted(outputs) != sorted(expected):
             return self.send_error_json(400, f"Expected tool outputs for call_ids {expected}, got {list(outputs)}")
-        temperature, rain = outputs[expected[0]], outputs[expected[1]]
-        city = run["location"].split("/")[0]
-        answer = f"{city}의 현재 기온은 {temperature}이고, 비가 올 확률은 {rain}입니다."
-        message_id = next_id("msg")
+        run["outputs"] += [outputs[i] for i in expected]
+        run["round"] += 1
         chunks = [sse("thread.run.queued", run_object(run_id, thread_id, "queued")),
                   sse("thread.run.in_progress", run_object(run_id, thread_id, "in_progress"))]
-        for piece in [answer[i:i + 4] for i in range(0, len(answer), 4)]:
+        if run["round"] < len(run["rounds"]):
+            return self.stream(chunks + tool_round(run_id, thread_id, run["rounds"][run["round"]]))
+        temperature, rain, *forecast = run["outputs"]
+        city = run["location"].split("/")[0]
+        answer = f"{city}의 현재 기온은 {temperature}이고, 비가 올 확률은 {rain}입니다."
+        if forecast:
+            answer += f" 예보: {forecast[0]}"
+        message_id = next_id("msg")
+        pieces = [answer[i:i + 4] for i in range(0, len(answer), 4)]
+        if fault.get("cancel"):
+            pieces = pieces[:3]
+            answer = "".join(pieces)
+        for piece in pieces:
             chunks.append(sse("thread.message.delta", {"id": message_id, "object": "thread.message.delta",
                                                        "delta": {"content": [{"index": 0, "type": "text",
                                                                               "text": {"value": piece}}]}}))
-        chunks.append(sse("thread.run.completed", run_object(
-            run_id, thread_id, "completed", completed_at=now(),
-            usage={"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150})))
+        if fault.get("cancel"):
+            chunks.append(sse("thread.run.cancelling", run_object(run_id, thread_id, "cancelling")))
+            chunks.append(sse("thread.run.cancelled", run_object(run_id, thread_id, "cancelled", cancelled_at=now())))
+        else:
+            chunks.append(sse("thread.run.completed", run_object(
+                run_id, thread_id, "completed", completed_at=now(),
+                usage={"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150})))
         chunks.append(b"event: done\ndata: [DONE]\n\n")
         STATE["messages"][thread_id].append({
             "id": message_id, "object": "thread.message", "created_at": now(), "thread_id": thread_id,
-            "status": "completed", "role": "assistant",
+            "status": "incomplete" if fault.get("cancel") else "completed", "role": "assistant",
             "content": [{"type": "text", "text": {"value": answer, "annotations": []}}],
             "assistant_id": "asst_fake", "run_id": run_id, "attachments": [], "metadata": {}})
         self.stream(chunks, cut=fault.get("cut", False))
+
+
+def tool_round(run_id, thread_id, calls):
+    """A tool step streamed as the API does: the step, each call's arguments in two fragments
+    merged by index, then requires_action, and the stream closes."""
+    step_id = next_id("step")
+    step = {"id": step_id, "object": "thread.run.step", "created_at": now(), "run_id": run_id,
+            "assistant_id": "asst_fake", "thread_id": thread_id, "type": "tool_calls", "status": "in_progress",
+            "step_details": {"type": "tool_calls", "tool_calls": []}}
+    chunks = [sse("thread.run.step.created", step)]
+    for index, call in enumerate(calls):
+        arguments = call["function"]["arguments"]
+        half = len(arguments) // 2
+        for fragment in ({"index": index, "id": call["id"], "type": "function",
+                          "function": {"name": call["function"]["name"], "arguments": arguments[:half]}},
+                         {"index": index, "function": {"arguments": arguments[half:]}}):
+            chunks.append(sse("thread.run.step.delta", {"id": step_id, "object": "thread.run.step.delta",
+                                                        "delta": {"step_details": {"type": "tool_calls",
+                                                                                   "tool_calls": [fragment]}}}))
+    chunks.append(sse("thread.run.requires_action", run_object(
+        run_id, thread_id, "requires_action",
+        required_action={"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}})))
+    chunks.append(b"event: done\ndata: [DONE]\n\n")
+    return chunks
 
 
 def main():

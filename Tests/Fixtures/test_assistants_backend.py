@@ -6,7 +6,7 @@
 
 Prints one line per test and closes with 'N passed, N failed'; exits non-zero on any failure.
 """
-import json, os, subprocess, sys, tempfile, urllib.request
+import json, os, subprocess, sys, tempfile, urllib.error, urllib.request
 
 from harness import main, test
 
@@ -204,6 +204,90 @@ def an_unknown_thread_is_reported():
             code, out, err = threadline(server, ["hello"], home, arguments=["--thread", "thread_missing"])
             assert code != 0
             assert "no thread with id thread_missing" in err, err
+    finally:
+        server.close()
+
+
+def check_multi_round(chunking):
+    server = Server(chunking)
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            code, out, err = threadline(server, ["부산의 날씨 예보를 알려주세요. 기온과 비가 올 확률도요."], home)
+            assert code == 0, err
+            temperature, rain = tool_values(err)[:2]
+            first, second = server.requests("/submit_tool_outputs")
+            assert len(first["body"]["tool_outputs"]) == 2 and len(second["body"]["tool_outputs"]) == 1
+            forecast = second["body"]["tool_outputs"][0]["output"]
+            assert out == f"부산의 현재 기온은 {temperature}이고, 비가 올 확률은 {rain}입니다. 예보: {forecast}\n", out
+            assert first["path"] == second["path"], "both rounds answer the same run"
+    finally:
+        server.close()
+
+
+@test
+def a_multi_round_tool_loop_whole_stream():
+    check_multi_round("whole")
+
+
+@test
+def a_multi_round_tool_loop_one_byte_per_chunk():
+    check_multi_round("byte")
+
+
+@test
+def a_multi_round_tool_loop_random_chunks():
+    check_multi_round("random")
+
+
+@test
+def a_run_cancelled_on_the_server_keeps_its_partial_text_and_the_thread_goes_on():
+    server = Server("random")
+    try:
+        server.inject([{}, {}, {}, {}, {"cancel": True}])
+        with tempfile.TemporaryDirectory() as home:
+            code, out, err = threadline(server, [SEED, SEED], home)
+            assert code == 0, err
+            assert "run cancelled" in err, err
+            partial, complete = out.split("\n")[:2]
+            assert len(partial) == 12 and complete.startswith(partial), "three 4-character deltas came before the cancel"
+            assert complete.endswith("입니다."), out
+    finally:
+        server.close()
+
+
+@test
+def a_silent_server_hits_the_read_timeout_with_one_line():
+    server = Server()
+    try:
+        server.inject([{}, {}, {}, {"stall": 5}])
+        with tempfile.TemporaryDirectory() as home:
+            code, out, err = threadline(server, [SEED], home, arguments=["--read-timeout", "1"])
+            assert "read timeout" in err, err
+            assert out.strip() == "" and len(err.strip().splitlines()) == 1, (out, err)
+    finally:
+        server.close()
+
+
+@test
+def a_400_for_a_missing_beta_header_is_one_clear_line():
+    server = Server()
+    try:
+        # The fake answers any request without `OpenAI-Beta: assistants=v2` as the API did.
+        request = urllib.request.Request(f"{server.base_url}/threads", data=b"{}", method="POST",
+                                         headers={"Authorization": f"Bearer {KEY}"})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError("expected 400")
+        except urllib.error.HTTPError as error:
+            assert error.code == 400 and "OpenAI-Beta" in json.loads(error.read())["error"]["message"]
+        message = "You must provide the 'OpenAI-Beta' header to access the Assistants API."
+        server.inject([{"status": 400, "message": message}])
+        with tempfile.TemporaryDirectory() as home:
+            code, out, err = threadline(server, [SEED], home)
+            assert code != 0
+            lines = [line for line in err.splitlines() if "HTTP 400" in line]
+            assert len(lines) == 1 and f"HTTP 400: {message}" in lines[0], err
+            assert len(server.requests("/assistants")) == 1, "400 is not retried"
     finally:
         server.close()
 

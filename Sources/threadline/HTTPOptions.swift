@@ -1,0 +1,26 @@
+import ArgumentParser
+import HTTPSupport
+
+/// Network options of the HTTP backends.
+struct HTTPOptions: ParsableArguments {
+    @Option(help: "Seconds to wait for a connection to the server.")
+    var connectTimeout: Double = 10
+
+    @Option(help: "Seconds of silence from the server (before or during a reply) before giving up.")
+    var readTimeout: Double = 120
+
+    func validate() throws {
+        for (flag, value) in [("--connect-timeout", connectTimeout), ("--read-timeout", readTimeout)]
+        where !(value > 0 && value.isFinite) {
+            throw ValidationError("\(flag) must be a positive number of seconds")
+        }
+    }
+
+    /// Settings for `baseURL`: the key from OPENAI_API_KEY, the proxy from the environment.
+    func settings(baseURL: String, environment: [String: String]) -> HTTPSettings {
+        HTTPSettings(
+            baseURL: baseURL, apiKey: environment["OPENAI_API_KEY"],
+            connectTimeout: .milliseconds(Int(connectTimeout * 1000)), readTimeout: .milliseconds(Int(readTimeout * 1000)),
+            proxy: HTTPSettings.proxy(for: baseURL, environment: environment))
+    }
+}
