@@ -317,15 +317,27 @@ def a_restarted_server_keeps_its_threads_and_stops_cleanly():
             assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "hello"}]})
         assert created.status == "completed"
         assert serve.stop() == 0, "SIGTERM is a graceful stop"
-        again = Serve(home=home)
+        again = Serve(home=home, environment={"THREADLINE_DEMO_DELAY_MS": "300"})
         try:
             client = again.client()
             assert client.beta.threads.retrieve(created.thread_id).id == created.thread_id
             roles = [m.role for m in client.beta.threads.messages.list(thread_id=created.thread_id, order="asc")]
             assert roles == ["user", "assistant"]
             assert client.beta.assistants.retrieve(assistant.id).model == ASSISTANT["model"]
+            client.beta.threads.messages.create(thread_id=created.thread_id, role="user", content="hello again")
+            running = client.beta.threads.runs.create(thread_id=created.thread_id, assistant_id=assistant.id)
+            time.sleep(0.7)
         finally:
-            again.stop()
+            assert again.stop() == 0
+        third = Serve(home=home)
+        try:
+            client = third.client()
+            stopped = client.beta.threads.runs.retrieve(thread_id=created.thread_id, run_id=running.id)
+            assert stopped.status == "cancelled", "a run cut by the shutdown is ended, not left in progress"
+            last = client.beta.threads.messages.list(thread_id=created.thread_id).data[0]
+            assert last.role == "assistant" and last.status == "incomplete" and last.content[0].text.value
+        finally:
+            third.stop()
 
 
 @test
