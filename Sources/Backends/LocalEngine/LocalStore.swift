@@ -49,19 +49,26 @@ final class LocalStore: Sendable {
                     CREATE TABLE remote_assistants (base_url TEXT NOT NULL, fingerprint TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (base_url, fingerprint));
                     """)
         }
+        // One counter row instead of a MAX over every table on each write, which scanned
+        // tables whose indexes do not lead with seq.
+        migrator.registerMigration("v3-sequence") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+                    INSERT INTO sequence (id, value) SELECT 1, COALESCE(MAX(m), 0) FROM (
+                        SELECT MAX(seq) AS m FROM assistants UNION ALL SELECT MAX(updated_seq) FROM threads
+                        UNION ALL SELECT MAX(seq) FROM messages UNION ALL SELECT MAX(seq) FROM runs
+                        UNION ALL SELECT MAX(seq) FROM run_steps UNION ALL SELECT MAX(updated_seq) FROM remote_threads);
+                    """)
+        }
         return migrator
     }
 
     /// The next value of the global order shared by every table (creation order).
     private func nextSeq(_ db: Database) throws -> Int64 {
-        let current = try Int64.fetchOne(
-            db,
-            sql: """
-                SELECT MAX(m) FROM (SELECT MAX(seq) AS m FROM assistants UNION ALL SELECT MAX(updated_seq) FROM threads
-                UNION ALL SELECT MAX(seq) FROM messages UNION ALL SELECT MAX(seq) FROM runs UNION ALL SELECT MAX(seq) FROM run_steps
-                UNION ALL SELECT MAX(updated_seq) FROM remote_threads)
-                """)
-        return (current ?? 0) + 1
+        guard let next = try Int64.fetchOne(db, sql: "UPDATE sequence SET value = value + 1 WHERE id = 1 RETURNING value")
+        else { throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the sequence row is missing") }
+        return next
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
