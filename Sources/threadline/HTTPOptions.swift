@@ -16,10 +16,11 @@ struct HTTPOptions: ParsableArguments {
         }
     }
 
-    /// Settings for `baseURL`: the key from OPENAI_API_KEY, the proxy from the environment.
+    /// Settings for `baseURL`: the key from OPENAI_API_KEY (empty counts as none), the proxy
+    /// from the environment.
     func settings(baseURL: String, environment: [String: String]) -> HTTPSettings {
         HTTPSettings(
-            baseURL: baseURL, apiKey: environment["OPENAI_API_KEY"],
+            baseURL: baseURL, apiKey: environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },
             connectTimeout: .milliseconds(Int(connectTimeout * 1000)), readTimeout: .milliseconds(Int(readTimeout * 1000)),
             proxy: HTTPSettings.proxy(for: baseURL, environment: environment))
     }
