@@ -25,7 +25,8 @@ extension ToolsConfiguration {
             case .string("open-meteo"): providers[name] = .openMeteo
             case .string(let other):
                 throw ConfigurationError(
-                    "\(context): unknown provider '\(other)' (known: \(knownProviders.joined(separator: ", ")), or a {\"command\": [...]} object)")
+                    "\(context): unknown provider '\(other)' (known: \(knownProviders.joined(separator: ", ")), or a {\"command\": [...]} object)"
+                )
             case .object(let fields):
                 providers[name] = .command(try commandSpec(fields, context: context, directory: directory))
             default:

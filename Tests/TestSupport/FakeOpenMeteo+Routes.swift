@@ -68,7 +68,8 @@ extension FakeOpenMeteo {
                 case "weather_code": (units[name], values[name]) = ("wmo code", shown.map(\.weatherCode))
                 case "temperature_2m_max": (units[name], values[name]) = (unit, shown.map { temperature($0.maxC) })
                 case "temperature_2m_min": (units[name], values[name]) = (unit, shown.map { temperature($0.minC) })
-                case "precipitation_probability_max": (units[name], values[name]) = ("%", shown.map { day -> Any in day.rainPercent ?? NSNull() })
+                case "precipitation_probability_max":
+                    (units[name], values[name]) = ("%", shown.map { day -> Any in day.rainPercent ?? NSNull() })
                 default: return error("Cannot initialize WeatherVariable from invalid String value \(name) for key daily")
                 }
             }

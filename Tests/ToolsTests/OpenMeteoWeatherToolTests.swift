@@ -19,11 +19,12 @@ struct OpenMeteoWeatherToolTests {
         try #require(FakeOpenMeteo.place(named: name, admin1: admin1))
     }
 
-    @Test(arguments: [
-        ("부산/경상남도", "부산", nil), ("인천/경기도", "인천", nil), ("서울/서울특별시", "서울", nil), ("광주/경기도", "광주", "경기도"),
-        ("광주/광주광역시", "광주", "광주광역시"), ("Seoul, South Korea", "Seoul", nil), ("San Francisco, CA", "San Francisco", "California"),
-        ("San Francisco, Argentina", "San Francisco", "Cordoba"), ("서울특별시", "서울", nil),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("부산/경상남도", "부산", nil), ("인천/경기도", "인천", nil), ("서울/서울특별시", "서울", nil), ("광주/경기도", "광주", "경기도"),
+            ("광주/광주광역시", "광주", "광주광역시"), ("Seoul, South Korea", "Seoul", nil), ("San Francisco, CA", "San Francisco", "California"),
+            ("San Francisco, Argentina", "San Francisco", "Cordoba"), ("서울특별시", "서울", nil),
+        ] as [(String, String, String?)])
     func currentTemperatureIsThatOfTheRightPlace(location: String, name: String, admin1: String?) async throws {
         let expected = try expectedPlace(name, admin1)
         let output = try await FakeOpenMeteo.with { fake in
@@ -89,7 +90,10 @@ struct OpenMeteoWeatherToolTests {
         let output = try await FakeOpenMeteo.with { fake in
             try await tool(.forecast, fake).call(arguments: ["location": "인천/경기도", "num_days": days])
         }
-        guard case .array(let entries)? = JSONValue.parse(output) else { Issue.record("not an array: \(output)"); return }
+        guard case .array(let entries)? = JSONValue.parse(output) else {
+            Issue.record("not an array: \(output)")
+            return
+        }
         #expect(entries.count == days)
         for (index, entry) in entries.enumerated() {
             let day = incheon.days[index]

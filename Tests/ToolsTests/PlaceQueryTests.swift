@@ -8,11 +8,12 @@ struct PlaceQueryTests {
         OpenMeteoClient.Place(name: name, latitude: 0, longitude: 0, countryCode: code, country: country, admin1: admin1)
     }
 
-    @Test(arguments: [
-        ("부산/경상남도", "부산", "경상남도", "ko"), ("인천/경기도", "인천", "경기도", "ko"), (" 서울 / 서울특별시 ", "서울", "서울특별시", "ko"),
-        ("Seoul, South Korea", "Seoul", "South Korea", "en"), ("San Francisco, CA", "San Francisco", "CA", "en"),
-        ("Tokyo", "Tokyo", nil, "en"), ("제주", "제주", nil, "ko"), ("부산/", "부산", nil, "ko"),
-    ] as [(String, String, String?, String)])
+    @Test(
+        arguments: [
+            ("부산/경상남도", "부산", "경상남도", "ko"), ("인천/경기도", "인천", "경기도", "ko"), (" 서울 / 서울특별시 ", "서울", "서울특별시", "ko"),
+            ("Seoul, South Korea", "Seoul", "South Korea", "en"), ("San Francisco, CA", "San Francisco", "CA", "en"),
+            ("Tokyo", "Tokyo", nil, "en"), ("제주", "제주", nil, "ko"), ("부산/", "부산", nil, "ko"),
+        ] as [(String, String, String?, String)])
     func splitsNameRegionAndLanguage(location: String, name: String, region: String?, language: String) {
         let query = PlaceQuery(location)
         #expect(query.name == name)

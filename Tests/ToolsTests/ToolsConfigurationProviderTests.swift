@@ -44,7 +44,10 @@ struct ToolsConfigurationProviderTests {
             command: ["/usr/local/bin/lookup", "--json"], timeout: .milliseconds(2500), description: "Looks up an order.",
             parameters: JSONValue.parse(schema))
         #expect(configuration.providers == ["lookup_order": .command(expected)])
-        #expect(configuration.declaredFunctions == [FunctionDefinition(name: "lookup_order", description: "Looks up an order.", parameters: JSONValue.parse(schema))])
+        #expect(
+            configuration.declaredFunctions == [
+                FunctionDefinition(name: "lookup_order", description: "Looks up an order.", parameters: JSONValue.parse(schema))
+            ])
     }
 
     @Test func relativeCommandPathIsTakenFromTheConfigDirectory() throws {
