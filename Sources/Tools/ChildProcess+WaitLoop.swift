@@ -55,10 +55,13 @@ extension ChildProcess {
                     status = reaped
                     break
                 }
-                waitForEvents(pipes, until: min(killAt ?? deadline, deadline), clock: clock)
-                if forced == nil, cancelRequested() {
+                // Before the deadline wait for it; in the grace period for the SIGKILL; then just poll.
+                let due = forced == nil ? deadline : killAt ?? clock.now.advanced(by: .milliseconds(100))
+                waitForEvents(pipes, until: due, clock: clock)
+                if cancelRequested() {
                     forced = .cancelled
                     kill(-spawned.pid, SIGKILL)
+                    killAt = nil
                 } else if forced == nil, clock.now >= deadline {
                     forced = .timedOut
                     kill(-spawned.pid, SIGTERM)
@@ -136,9 +139,13 @@ extension ChildProcess {
             return true
         }
 
+        /// True once the task was cancelled; takes the wake-up byte so the pipe stops waking `poll`.
         private func cancelRequested() -> Bool {
             var probe = pollfd(fd: spawned.cancelRead, events: Int16(POLLIN), revents: 0)
-            return poll(&probe, 1, 0) > 0
+            guard poll(&probe, 1, 0) > 0 else { return false }
+            var byte: UInt8 = 0
+            _ = read(spawned.cancelRead, &byte, 1)
+            return true
         }
 
         /// The wait status once the child has ended, without blocking.
