@@ -39,7 +39,7 @@ public struct OpenMeteoWeatherTool: Tool {
             let daily = "weather_code,temperature_2m_max,temperature_2m_min,precipitation_probability_max"
             let forecast = try await client.forecast(at: place, [("daily", daily), ("forecast_days", String(days))] + unit.query)
             guard let series = forecast.daily, !series.time.isEmpty else { throw ToolError("Open-Meteo gave no forecast for \(location)") }
-            return JSONValue.array(Self.days(series, unit: unit).prefix(days).map { $0 }).jsonText
+            return JSONValue.array(Array(Self.days(series, unit: unit).prefix(days))).jsonText
         }
     }
 
@@ -74,25 +74,4 @@ public struct OpenMeteoWeatherTool: Tool {
     private static func number(_ value: Double) -> String {
         value.rounded() == value ? String(Int(value)) : String(value)
     }
-}
-
-/// Celsius unless the arguments ask for Fahrenheit.
-enum TemperatureUnit: Sendable {
-    case celsius, fahrenheit
-
-    init(_ argument: Any?) throws {
-        guard let argument else {
-            self = .celsius
-            return
-        }
-        switch (argument as? String)?.lowercased().trimmingCharacters(in: .whitespaces) {
-        case "celsius", "c", "°c", "metric": self = .celsius
-        case "fahrenheit", "f", "°f", "imperial": self = .fahrenheit
-        default: throw ToolError("the unit must be \"celsius\" or \"fahrenheit\"")
-        }
-    }
-
-    var query: [(String, String)] { self == .fahrenheit ? [("temperature_unit", "fahrenheit")] : [] }
-    var symbol: String { self == .fahrenheit ? "°F" : "°C" }
-    var key: String { self == .fahrenheit ? "f" : "c" }
 }

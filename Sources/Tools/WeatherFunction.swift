@@ -27,3 +27,24 @@ public enum WeatherFunction: String, CaseIterable, Sendable {
         return days
     }
 }
+
+/// Celsius unless the arguments ask for Fahrenheit.
+enum TemperatureUnit: Sendable {
+    case celsius, fahrenheit
+
+    init(_ argument: Any?) throws {
+        guard let argument else {
+            self = .celsius
+            return
+        }
+        switch (argument as? String)?.lowercased().trimmingCharacters(in: .whitespaces) {
+        case "celsius", "c", "°c", "metric": self = .celsius
+        case "fahrenheit", "f", "°f", "imperial": self = .fahrenheit
+        default: throw ToolError("the unit must be \"celsius\" or \"fahrenheit\"")
+        }
+    }
+
+    var query: [(String, String)] { self == .fahrenheit ? [("temperature_unit", "fahrenheit")] : [] }
+    var symbol: String { self == .fahrenheit ? "°F" : "°C" }
+    var key: String { self == .fahrenheit ? "f" : "c" }
+}
