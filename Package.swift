@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 "ThreadlineCore", "AssistantsWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),

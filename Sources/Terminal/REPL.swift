@@ -198,8 +198,13 @@ public final class REPL {
         let tools = driver.toolRunner.registry.tools
         guard !tools.isEmpty else { return "no tools configured" }
         let width = tools.map(\.name.count).max() ?? 0
-        return tools.map { $0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + "\($0.provider)  ready" }
-            .joined(separator: "\n")
+        let providerWidth = tools.map(\.provider.count).max() ?? 0
+        return tools.map { tool in
+            tool.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                + tool.provider.padding(toLength: providerWidth + 2, withPad: " ", startingAt: 0)
+                + (tool.unavailableReason.map { "not ready: \($0)" } ?? "ready")
+        }
+        .joined(separator: "\n")
     }
 
     private func changeModel(_ name: String?) async {

@@ -8,8 +8,15 @@ public protocol Tool: Sendable {
     var provider: String { get }
     /// The JSON schema of the arguments, as JSON text.
     var parametersSchema: String { get }
+    /// Why the tool cannot run now (e.g. its command is not executable); nil when it is ready.
+    var unavailableReason: String? { get }
     /// Runs the call; the returned text is the tool output. Errors become `{"error": ...}`.
     func call(arguments: [String: Any]) async throws -> String
+}
+
+extension Tool {
+    /// Ready unless the implementation says otherwise.
+    public var unavailableReason: String? { nil }
 }
 
 /// A failure a tool reports; its message becomes the call's error output.

@@ -18,6 +18,7 @@ struct Configuration {
         var toolsData = Data(DefaultConfiguration.toolsJSON.utf8)
         var assistantFile = "built-in assistant.json"
         var toolsFile = "built-in tools.json"
+        var toolsDirectory: String?
         if let directory {
             source = directory
             let assistantPath = directory + "/assistant.json"
@@ -29,16 +30,20 @@ struct Configuration {
             if let data = FileManager.default.contents(atPath: toolsPath) {
                 toolsData = data
                 toolsFile = toolsPath
+                toolsDirectory = directory
             }
         }
-        let assistant: AssistantParameters
+        var assistant: AssistantParameters
         do {
             assistant = try WireCoding.decoder().decode(AssistantParameters.self, from: assistantData)
         } catch {
             throw ConfigurationError("\(assistantFile): not a valid assistant definition (\(Self.describe(error)))")
         }
-        let tools = try ToolsConfiguration.parse(toolsData, file: toolsFile)
-            .registry(for: assistant.functions, file: toolsFile)
+        let toolsConfiguration = try ToolsConfiguration.parse(toolsData, file: toolsFile, directory: toolsDirectory)
+        // Functions declared in tools.json reach the model like those of assistant.json.
+        assistant.tools = try toolsConfiguration.mergedTools(assistant.tools ?? [], file: toolsFile)
+        let tools = try toolsConfiguration.registry(
+            for: assistant.functions, file: toolsFile, environment: ProcessInfo.processInfo.environment)
         return Configuration(assistant: assistant, tools: tools, source: source)
     }
 

@@ -19,7 +19,8 @@ struct ToolsConfigurationTests {
     @Test func parsesProvidersPerTool() throws {
         let configuration = try ToolsConfiguration.parse(
             Data(#"{"tools": {"get_current_temperature": "demo", "get_rain_probability": "demo"}}"#.utf8), file: file)
-        #expect(configuration.providers == ["get_current_temperature": "demo", "get_rain_probability": "demo"])
+        #expect(configuration.providers == ["get_current_temperature": .demo, "get_rain_probability": .demo])
+        #expect(configuration.openMeteo == .standard)
     }
 
     @Test(arguments: ["[1, 2]", "\"tools\"", "42", "not json at all", ""])
@@ -52,7 +53,7 @@ struct ToolsConfigurationTests {
 
     @Test func demoConfigurationServesEverySeedFunction() {
         #expect(ToolsConfiguration.demo.providers == [
-            "get_current_temperature": "demo", "get_rain_probability": "demo", "get_n_day_weather_forecast": "demo",
+            "get_current_temperature": .demo, "get_rain_probability": .demo, "get_n_day_weather_forecast": .demo,
         ])
     }
 
@@ -68,7 +69,7 @@ struct ToolsConfigurationTests {
 
     @Test func registryLeavesOutToolsWithoutProvider() throws {
         let functions = DefaultConfiguration.assistant.functions
-        let configuration = ToolsConfiguration(providers: ["get_rain_probability": "demo"])
+        let configuration = ToolsConfiguration(providers: ["get_rain_probability": .demo])
         let registry = try configuration.registry(for: functions, file: file)
         #expect(registry.names == ["get_rain_probability"])
         #expect(registry.tool(named: "get_current_temperature") == nil)
@@ -88,7 +89,7 @@ struct ToolsConfigurationTests {
         let functions = [FunctionDefinition(name: "send_email")]
         let error = try #require(
             #expect(throws: ConfigurationError.self) {
-                try ToolsConfiguration(providers: ["send_email": "demo"]).registry(for: functions, file: file)
+                try ToolsConfiguration(providers: ["send_email": .demo]).registry(for: functions, file: file)
             })
         #expect(error.description.contains(file))
         #expect(error.description.contains("send_email"))

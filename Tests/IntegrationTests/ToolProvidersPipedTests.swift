@@ -1,0 +1,103 @@
+import AssistantsWire
+import Foundation
+import TestSupport
+import Testing
+import Tools
+
+/// The built binary with a config directory whose tools.json switches the weather tools to
+/// Open-Meteo (the in-process fake) and serves one through a command script.
+@Suite struct ToolProvidersPipedTests {
+    let home = TemporaryDirectory("threadline-tools-home")
+    let config = TemporaryDirectory("threadline-tools-config")
+
+    private func writeConfig(tools: String, script: String? = nil, executable: Bool = true) throws {
+        try DefaultConfiguration.assistantJSON.write(toFile: config.file("assistant.json"), atomically: true, encoding: .utf8)
+        try tools.write(toFile: config.file("tools.json"), atomically: true, encoding: .utf8)
+        if let script {
+            try script.write(toFile: config.file("rain.sh"), atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: config.file("rain.sh"))
+        }
+    }
+
+    private func run(_ lines: [String]) throws -> ProcessOutput {
+        try ProcessRunner.run(
+            ["--config", config.path], lines: lines, environment: ["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0"])
+    }
+
+    /// Rain probability from a script that reads the arguments JSON and answers per city.
+    private let rainScript = """
+        #!/bin/sh
+        read -r arguments
+        case "$arguments" in
+          *부산*) echo 0.42 ;;
+          *) echo "unknown city in $arguments" >&2; exit 2 ;;
+        esac
+        """
+
+    @Test func seedQuestionIsAnsweredFromOpenMeteoAndACommandTool() async throws {
+        let busan = try #require(FakeOpenMeteo.place(named: "부산"))
+        let (output, requests) = try await FakeOpenMeteo.with { fake in
+            try writeConfig(
+                tools: """
+                    {
+                      "open-meteo": { "geocoding_url": "\(fake.baseURL)", "forecast_url": "\(fake.baseURL)" },
+                      "tools": {
+                        "get_current_temperature": "open-meteo",
+                        "get_n_day_weather_forecast": "open-meteo",
+                        "get_rain_probability": { "command": ["./rain.sh"], "timeout": 10 }
+                      }
+                    }
+                    """, script: rainScript)
+            let output = try run(["/tools", "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?"])
+            return (output, fake.requests)
+        }
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("부산의 현재 기온은 \(busan.currentC)°C"))
+        #expect(output.stdout.contains("비가 올 확률은 42%"))
+        #expect(output.stderr.contains("get_current_temperature     open-meteo  ready"))
+        #expect(output.stderr.contains("get_rain_probability        command     ready"))
+        #expect(output.stderr.contains("→ get_rain_probability(location: 부산/경상남도) = 0.42"))
+        #expect(requests.contains { $0.hasPrefix("/v1/search?") } && requests.contains { $0.hasPrefix("/v1/forecast?") })
+    }
+
+    @Test func failingCommandBecomesAnErrorOutputTheModelReports() throws {
+        try writeConfig(tools: #"{"tools": {"get_rain_probability": {"command": ["./rain.sh"]}}}"#, script: rainScript)
+        let output = try run(["What's the chance of rain in Seoul?"])
+        #expect(output.status == 0)
+        #expect(output.stderr.contains(#"→ get_rain_probability(location: 서울/서울특별시) = {"error":"rain.sh exited with status 2"#))
+        #expect(output.stdout.contains("get_rain_probability (rain.sh exited with status 2: unknown city in"))
+    }
+
+    @Test func toolsShowsWhyACommandIsNotReady() throws {
+        try writeConfig(tools: #"{"tools": {"get_rain_probability": {"command": ["./rain.sh"]}}}"#, script: rainScript, executable: false)
+        let output = try run(["/tools"])
+        #expect(output.status == 0)
+        #expect(output.stderr.contains("get_rain_probability  command  not ready: \(config.file("rain.sh")) is not executable"))
+    }
+
+    @Test func declaredCommandFunctionIsOfferedAndListed() throws {
+        try writeConfig(
+            tools: #"{"tools": {"lookup_order": {"command": ["cat"], "description": "Looks up an order.", "#
+                + #""parameters": {"type": "object", "properties": {"id": {"type": "string"}}}}}}"#)
+        let output = try run(["/tools", "/show"])
+        #expect(output.status == 0)
+        #expect(output.stderr.contains("lookup_order  command  ready"))
+        #expect(output.stderr.contains("tools:    lookup_order"))
+    }
+
+    @Test func invalidToolsFileStopsStartUpNamingFileAndEntry() throws {
+        try writeConfig(tools: #"{"tools": {"get_rain_probability": {"command": ["./rain.sh"], "timeout": 0}}}"#)
+        let output = try run(["hello"])
+        #expect(output.status != 0)
+        #expect(output.stdout.isEmpty)
+        #expect(output.stderr.contains(config.file("tools.json")))
+        #expect(output.stderr.contains("tool 'get_rain_probability': \"timeout\" must be a positive number of seconds"))
+    }
+
+    @Test func toolWithoutSchemaStopsStartUp() throws {
+        try writeConfig(tools: #"{"tools": {"lookup_order": {"command": ["cat"]}}}"#)
+        let output = try run(["hello"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("\(config.file("tools.json")): tool 'lookup_order' has no schema"))
+    }
+}
