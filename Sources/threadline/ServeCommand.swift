@@ -6,80 +6,80 @@ import Server
 /// `threadline serve`: the local engine as an Assistants v2 server, for the SDKs and for
 /// `threadline --backend assistants`.
 struct ServeCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "serve",
-    abstract: "Serve the Assistants v2 API (the seed notebook's protocol) from the local engine.",
-    discussion: """
-      Point openai-python at it with OpenAI(base_url="http://127.0.0.1:8080/v1", api_key="…"). \
-      Threads, messages and runs are kept in the same SQLite store as the REPL's. Listens on \
-      loopback unless --host says otherwise, which then needs --api-key. SIGINT or SIGTERM \
-      stops it after the requests in flight.
-      """)
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the Assistants v2 API (the seed notebook's protocol) from the local engine.",
+        discussion: """
+            Point openai-python at it with OpenAI(base_url="http://127.0.0.1:8080/v1", api_key="…"). \
+            Threads, messages and runs are kept in the same SQLite store as the REPL's. Listens on \
+            loopback unless --host says otherwise, which then needs --api-key. SIGINT or SIGTERM \
+            stops it after the requests in flight.
+            """)
 
-  enum Backend: String, ExpressibleByArgument, CaseIterable {
-    case demo
-    case chat
-  }
-
-  @Option(help: "Address to listen on.")
-  var host = "127.0.0.1"
-
-  @Option(help: "Port to listen on (0 picks a free one; the address is printed on stderr).")
-  var port = 8080
-
-  @Option(help: "Model behind the engine: demo (offline) or chat (a Chat Completions endpoint).")
-  var backend: Backend = .demo
-
-  @Option(help: "Base URL of the Chat Completions endpoint (--backend chat). Env: OPENAI_BASE_URL.")
-  var baseURL: String?
-
-  @Option(help: "Model name for --backend chat.")
-  var model: String?
-
-  @Option(help: "Require 'Authorization: Bearer KEY' on every request. Env: THREADLINE_SERVE_KEY.")
-  var apiKey: String?
-
-  @Option(help: "Seconds a run waits for tool outputs before it expires.")
-  var runExpiry = 600
-
-  @Option(help: "Largest request body accepted, in bytes.")
-  var maxBodyBytes = 4 << 20
-
-  func run() async throws {
-    let environment = ProcessInfo.processInfo.environment
-    let settings = ServeSettings(
-      host: host, port: port, apiKey: apiKey ?? environment["THREADLINE_SERVE_KEY"],
-      maxBodyBytes: maxBodyBytes, runExpirySeconds: runExpiry)
-    if let problem = settings.problem { throw ValidationError(problem) }
-    let paths = StatePaths(environment: environment)
-    let engine: LocalEngine
-    do {
-      engine = try LocalEngine(
-        databasePath: paths.databaseFile, model: try makeModel(environment),
-        expirySeconds: runExpiry)
-    } catch let error as ValidationError {
-      throw error
-    } catch {
-      FileHandle.standardError.write(Data("threadline serve: \(error)\n".utf8))
-      throw ExitCode.failure
+    enum Backend: String, ExpressibleByArgument, CaseIterable {
+        case demo
+        case chat
     }
-    let server = AssistantsServer(engine: engine, settings: settings)
-    let shownHost = host.contains(":") ? "[\(host)]" : host
-    let auth = settings.apiKey == nil ? "no key required" : "Bearer key required"
-    try await server.run { boundPort in
-      FileHandle.standardError.write(
-        Data(
-          "threadline serve: Assistants v2 API on http://\(shownHost):\(boundPort)/v1 (\(engine.modelName); \(auth))\n"
-            .utf8))
-    }
-  }
 
-  private func makeModel(_ environment: [String: String]) throws -> any LanguageModel {
-    switch backend {
-    case .demo: DemoModel(deltaDelay: BackendOptions.demoDelay(environment))
-    case .chat:
-      throw ValidationError(
-        "serve --backend chat is not available in this build yet; use --backend demo")
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one; the address is printed on stderr).")
+    var port = 8080
+
+    @Option(help: "Model behind the engine: demo (offline) or chat (a Chat Completions endpoint).")
+    var backend: Backend = .demo
+
+    @Option(help: "Base URL of the Chat Completions endpoint (--backend chat). Env: OPENAI_BASE_URL.")
+    var baseURL: String?
+
+    @Option(help: "Model name for --backend chat.")
+    var model: String?
+
+    @Option(help: "Require 'Authorization: Bearer KEY' on every request. Env: THREADLINE_SERVE_KEY.")
+    var apiKey: String?
+
+    @Option(help: "Seconds a run waits for tool outputs before it expires.")
+    var runExpiry = 600
+
+    @Option(help: "Largest request body accepted, in bytes.")
+    var maxBodyBytes = 4 << 20
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = ServeSettings(
+            host: host, port: port, apiKey: apiKey ?? environment["THREADLINE_SERVE_KEY"],
+            maxBodyBytes: maxBodyBytes, runExpirySeconds: runExpiry)
+        if let problem = settings.problem { throw ValidationError(problem) }
+        let paths = StatePaths(environment: environment)
+        let engine: LocalEngine
+        do {
+            engine = try LocalEngine(
+                databasePath: paths.databaseFile, model: try makeModel(environment),
+                expirySeconds: runExpiry)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("threadline serve: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let server = AssistantsServer(engine: engine, settings: settings)
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let auth = settings.apiKey == nil ? "no key required" : "Bearer key required"
+        try await server.run { boundPort in
+            FileHandle.standardError.write(
+                Data(
+                    "threadline serve: Assistants v2 API on http://\(shownHost):\(boundPort)/v1 (\(engine.modelName); \(auth))\n"
+                        .utf8))
+        }
     }
-  }
+
+    private func makeModel(_ environment: [String: String]) throws -> any LanguageModel {
+        switch backend {
+        case .demo: DemoModel(deltaDelay: BackendOptions.demoDelay(environment))
+        case .chat:
+            throw ValidationError(
+                "serve --backend chat is not available in this build yet; use --backend demo")
+        }
+    }
 }

@@ -11,78 +11,78 @@ import Tools
 /// Threadline's own Assistants client against its own server, both in this process: the seed
 /// turn, a turn cancelled mid-reply (Ctrl-C), and the thread afterwards.
 @Suite struct ServeRoundTripTests {
-  let directory = TemporaryDirectory("threadline-serve")
-  let seedQuestion = "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?"
+    let directory = TemporaryDirectory("threadline-serve")
+    let seedQuestion = "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?"
 
-  private func connect(_ server: LiveServer) async throws -> (AssistantsHTTPBackend, RunDriver) {
-    let backend = try await AssistantsHTTPBackend(
-      settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil),
-      statePath: directory.file("client.sqlite"),
-      definition: DefaultConfiguration.assistant, assistantID: nil)
-    let registry = try ToolsConfiguration.parse(
-      Data(DefaultConfiguration.toolsJSON.utf8), file: "tools.json"
-    )
-    .registry(for: DefaultConfiguration.assistant.functions, file: "tools.json")
-    return (
-      backend,
-      RunDriver(backend: backend, toolRunner: ToolRunner(registry: registry, timeout: .seconds(10)))
-    )
-  }
-
-  @Test func theSeedTurnSubmitsBothOutputsAtOnceAndStoresTheAnswer() async throws {
-    let server = try await LiveServer(model: DemoModel(deltaDelay: .zero), directory: directory)
-    do {
-      let (backend, driver) = try await connect(server)
-      let thread = try await backend.createThread()
-      try await backend.appendUserMessage(seedQuestion, threadID: thread.id)
-      let summary = try await driver.runTurn(threadID: thread.id, options: RunOptions()) { _ in }
-      #expect(summary.outcome == .completed)
-      #expect(summary.toolRounds == 1)
-      #expect(
-        summary.toolResults.map(\.call.name) == ["get_current_temperature", "get_rain_probability"])
-
-      let run = try #require(try await server.engine.runs(threadID: thread.id).last)
-      #expect(run.status == .completed)
-      let toolStep = try #require(
-        try await server.engine.steps(threadID: thread.id, runID: run.id).first)
-      let stored = toolStep.stepDetails.toolCalls?.map { $0.function.output }
-      #expect(
-        stored == summary.toolResults.map { $0.output },
-        "the server got every output in its one submission")
-      let reply = try #require(try await server.engine.messages(threadID: thread.id).last)
-      #expect(reply.role == "assistant" && reply.text == summary.text)
+    private func connect(_ server: LiveServer) async throws -> (AssistantsHTTPBackend, RunDriver) {
+        let backend = try await AssistantsHTTPBackend(
+            settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil),
+            statePath: directory.file("client.sqlite"),
+            definition: DefaultConfiguration.assistant, assistantID: nil)
+        let registry = try ToolsConfiguration.parse(
+            Data(DefaultConfiguration.toolsJSON.utf8), file: "tools.json"
+        )
+        .registry(for: DefaultConfiguration.assistant.functions, file: "tools.json")
+        return (
+            backend,
+            RunDriver(backend: backend, toolRunner: ToolRunner(registry: registry, timeout: .seconds(10)))
+        )
     }
-    await server.stop()
-  }
 
-  @Test func cancellingATurnCancelsTheRunOnTheServerAndTheThreadGoesOn() async throws {
-    let server = try await LiveServer(
-      model: DemoModel(deltaDelay: .milliseconds(80)), directory: directory)
-    do {
-      let (backend, driver) = try await connect(server)
-      let thread = try await backend.createThread()
-      try await backend.appendUserMessage("hello, who are you?", threadID: thread.id)
-      let (deltas, deltaSeen) = AsyncStream<Void>.makeStream()
-      let turn = Task {
-        try await driver.runTurn(threadID: thread.id, options: RunOptions()) { event in
-          if case .textDelta = event { deltaSeen.yield() }
+    @Test func theSeedTurnSubmitsBothOutputsAtOnceAndStoresTheAnswer() async throws {
+        let server = try await LiveServer(model: DemoModel(deltaDelay: .zero), directory: directory)
+        do {
+            let (backend, driver) = try await connect(server)
+            let thread = try await backend.createThread()
+            try await backend.appendUserMessage(seedQuestion, threadID: thread.id)
+            let summary = try await driver.runTurn(threadID: thread.id, options: RunOptions()) { _ in }
+            #expect(summary.outcome == .completed)
+            #expect(summary.toolRounds == 1)
+            #expect(
+                summary.toolResults.map(\.call.name) == ["get_current_temperature", "get_rain_probability"])
+
+            let run = try #require(try await server.engine.runs(threadID: thread.id).last)
+            #expect(run.status == .completed)
+            let toolStep = try #require(
+                try await server.engine.steps(threadID: thread.id, runID: run.id).first)
+            let stored = toolStep.stepDetails.toolCalls?.map { $0.function.output }
+            #expect(
+                stored == summary.toolResults.map { $0.output },
+                "the server got every output in its one submission")
+            let reply = try #require(try await server.engine.messages(threadID: thread.id).last)
+            #expect(reply.role == "assistant" && reply.text == summary.text)
         }
-      }
-      for await _ in deltas { break }
-      turn.cancel()
-      let summary = try await turn.value
-      #expect(summary.outcome == .cancelled)
-      #expect(!summary.text.isEmpty, "the partial reply is kept")
-
-      let run = try #require(try await server.engine.runs(threadID: thread.id).last)
-      #expect(run.status == .cancelled)
-      let partial = try #require(try await server.engine.messages(threadID: thread.id).last)
-      #expect(partial.status == "incomplete")
-
-      try await backend.appendUserMessage(seedQuestion, threadID: thread.id)
-      let next = try await driver.runTurn(threadID: thread.id, options: RunOptions()) { _ in }
-      #expect(next.outcome == .completed && next.text.contains("부산"))
+        await server.stop()
     }
-    await server.stop()
-  }
+
+    @Test func cancellingATurnCancelsTheRunOnTheServerAndTheThreadGoesOn() async throws {
+        let server = try await LiveServer(
+            model: DemoModel(deltaDelay: .milliseconds(80)), directory: directory)
+        do {
+            let (backend, driver) = try await connect(server)
+            let thread = try await backend.createThread()
+            try await backend.appendUserMessage("hello, who are you?", threadID: thread.id)
+            let (deltas, deltaSeen) = AsyncStream<Void>.makeStream()
+            let turn = Task {
+                try await driver.runTurn(threadID: thread.id, options: RunOptions()) { event in
+                    if case .textDelta = event { deltaSeen.yield() }
+                }
+            }
+            for await _ in deltas { break }
+            turn.cancel()
+            let summary = try await turn.value
+            #expect(summary.outcome == .cancelled)
+            #expect(!summary.text.isEmpty, "the partial reply is kept")
+
+            let run = try #require(try await server.engine.runs(threadID: thread.id).last)
+            #expect(run.status == .cancelled)
+            let partial = try #require(try await server.engine.messages(threadID: thread.id).last)
+            #expect(partial.status == "incomplete")
+
+            try await backend.appendUserMessage(seedQuestion, threadID: thread.id)
+            let next = try await driver.runTurn(threadID: thread.id, options: RunOptions()) { _ in }
+            #expect(next.outcome == .completed && next.text.contains("부산"))
+        }
+        await server.stop()
+    }
 }
