@@ -61,7 +61,7 @@ let package = Package(
         ),
         .testTarget(name: "AssistantsWireTests", dependencies: ["AssistantsWire", "TestSupport"]),
         .testTarget(name: "ThreadlineCoreTests", dependencies: ["ThreadlineCore", "TestSupport"]),
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "Tools", "TestSupport"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "Tools", "HTTPSupport", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Backends", "TestSupport"]),
         .testTarget(name: "ToolsTests", dependencies: ["Tools", "TestSupport"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "TestSupport"]),
