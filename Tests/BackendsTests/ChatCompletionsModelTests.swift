@@ -121,16 +121,7 @@ import Tools
         let backend = try await backend(server)
         let thread = try await backend.createThread()
         try await backend.appendUserMessage("tell me", threadID: thread.id)
-        let (deltas, signal) = AsyncStream<Void>.makeStream()
-        let log = DeltaLog { signal.yield() }
-        let turn = Task {
-            try await RunDriver(backend: backend, toolRunner: weatherTools).runTurn(threadID: thread.id, options: RunOptions()) {
-                log.record($0)
-            }
-        }
-        for await _ in deltas where log.text == "Half a reply" { break }
-        turn.cancel()
-        let summary = try await turn.value
+        let summary = try await turnCancelled(after: "Half a reply", backend: backend, threadID: thread.id)
         server.releaseStalled()
         #expect(summary.outcome == .cancelled)
         #expect(try await backend.transcript(threadID: thread.id).last == TranscriptEntry(kind: .assistant, text: "Half a reply", isPartial: true))

@@ -19,41 +19,28 @@ let weatherTools = ToolRunner(
 
 /// The two parallel calls the seed question needs.
 let seedCalls = [
-    ScriptedCall(callID: "call_temp", name: "get_current_temperature", arguments: #"{"location":"부산/경상남도"}"#),
-    ScriptedCall(callID: "call_rain", name: "get_rain_probability", arguments: #"{"location":"부산/경상남도"}"#),
+    ToolCallRequest(id: "call_temp", name: "get_current_temperature", arguments: #"{"location":"부산/경상남도"}"#),
+    ToolCallRequest(id: "call_rain", name: "get_rain_probability", arguments: #"{"location":"부산/경상남도"}"#),
 ]
 
 /// The temperature the demo provider reports for Busan, as its tool output says it.
 var busanTemperature: String { "\(DemoWeather.temperature(location: "부산/경상남도"))°C" }
 
-/// Collects the text deltas the driver reports.
-final class DeltaLog: Sendable {
-    private let deltas = MutexBox<[String]>([])
-
-    /// Called once per text delta, after it is logged.
-    let onDelta: @Sendable () -> Void
-
-    init(onDelta: @escaping @Sendable () -> Void = {}) { self.onDelta = onDelta }
-
-    func record(_ event: DriverEvent) {
-        guard case .textDelta(let text) = event else { return }
-        deltas.mutate { $0.append(text) }
-        onDelta()
+/// Runs a turn until `text` has streamed, then cancels it as Ctrl-C does; returns its summary.
+func turnCancelled(after text: String, backend: any ChatBackend, threadID: String) async throws -> TurnSummary {
+    let (deltas, signal) = AsyncStream<String>.makeStream()
+    let turn = Task {
+        try await RunDriver(backend: backend, toolRunner: weatherTools).runTurn(threadID: threadID, options: RunOptions()) {
+            if case .textDelta(let delta) = $0 { signal.yield(delta) }
+        }
     }
-
-    var text: String { deltas.value.joined() }
-}
-
-/// A value behind a lock, for test callbacks.
-final class MutexBox<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value { lock.withLock { stored } }
-
-    func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
+    var streamed = ""
+    for await delta in deltas {
+        streamed += delta
+        if streamed == text { break }
+    }
+    turn.cancel()
+    return try await turn.value
 }
 
 extension RecordedRequest {

@@ -85,7 +85,7 @@ import Tools
     }
 
     @Test func toolLoopRunsSeveralRoundsInTheSameConversation() async throws {
-        let forecast = ScriptedCall(callID: "call_fc", name: "get_n_day_weather_forecast", arguments: #"{"location":"서울","num_days":3}"#)
+        let forecast = ToolCallRequest(id: "call_fc", name: "get_n_day_weather_forecast", arguments: #"{"location":"서울","num_days":3}"#)
         let server = try await server(
             .sse(ResponsesStreamFixture.calls([seedCalls[0]], responseID: "resp_1")),
             .sse(ResponsesStreamFixture.calls([forecast], responseID: "resp_2")),

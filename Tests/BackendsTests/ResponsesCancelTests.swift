@@ -34,16 +34,7 @@ import Tools
         server.enqueue("POST", "/v1/responses", FakeReply.sse(ResponsesStreamFixture.truncated(after: ["Half a ", "reply"])).stalling())
         server.enqueue("POST", "/v1/conversations/conv_1/items", Self.itemPage([Self.message("msg_partial", "assistant", "Half a reply")]))
         try await backend.appendUserMessage("tell me a story", threadID: "conv_1")
-        let (deltas, signal) = AsyncStream<Void>.makeStream()
-        let log = DeltaLog { signal.yield() }
-        let turn = Task {
-            try await RunDriver(backend: backend, toolRunner: weatherTools).runTurn(threadID: "conv_1", options: RunOptions()) {
-                log.record($0)
-            }
-        }
-        for await _ in deltas where log.text == "Half a reply" { break }
-        turn.cancel()
-        let summary = try await turn.value
+        let summary = try await turnCancelled(after: "Half a reply", backend: backend, threadID: "conv_1")
         server.releaseStalled()
 
         #expect(summary.outcome == .cancelled)

@@ -49,7 +49,7 @@ func reduceChat(_ chunks: [String]) throws -> ([ModelOutput], ChatCompletionsStr
 
     @Test func parallelCallsAreAssembledFromArgumentDeltasInOutputOrder() throws {
         let (events, state) = try reduceResponses(ResponsesStreamFixture.calls(seedCalls))
-        let expected = seedCalls.map { ToolCallRequest(id: $0.callID, name: $0.name, arguments: $0.arguments) }
+        let expected = seedCalls
         #expect(events.last == .toolCallsRequired(expected))
         #expect(!events.contains(.finished(.completed)))
         #expect(state.toolCalls == expected)

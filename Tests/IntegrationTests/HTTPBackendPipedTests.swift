@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import ThreadlineCore
 import Tools
 
 /// The built binary in piped mode with `--backend chat` and `--backend responses`, against
@@ -8,8 +9,8 @@ import Tools
 @Suite struct HTTPBackendPipedTests {
     static let seedQuestion = "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?"
     static let calls = [
-        ScriptedCall(callID: "call_temp", name: "get_current_temperature", arguments: #"{"location":"부산/경상남도"}"#),
-        ScriptedCall(callID: "call_rain", name: "get_rain_probability", arguments: #"{"location":"부산/경상남도"}"#),
+        ToolCallRequest(id: "call_temp", name: "get_current_temperature", arguments: #"{"location":"부산/경상남도"}"#),
+        ToolCallRequest(id: "call_rain", name: "get_rain_probability", arguments: #"{"location":"부산/경상남도"}"#),
     ]
     let home = TemporaryDirectory("threadline-http-piped")
 

@@ -1,4 +1,5 @@
 import AssistantsWire
+import ThreadlineCore
 
 /// Streams shaped like `POST /chat/completions` with `stream: true` and
 /// `stream_options.include_usage`: `data:`-only events of `chat.completion.chunk` objects,
@@ -30,13 +31,13 @@ public enum ChatCompletionsStreamFixture {
 
     /// Parallel calls as OpenAI streams them: each call opens with its id and name at its
     /// `index`, then the argument pieces of the calls arrive interleaved.
-    public static func calls(_ calls: [ScriptedCall], usage: (Int, Int) = (120, 40)) -> [String] {
+    public static func calls(_ calls: [ToolCallRequest], usage: (Int, Int) = (120, 40)) -> [String] {
         var events = [chunk(choice(#""role":"assistant","content":null"#))]
         for (index, call) in calls.enumerated() {
             events.append(
                 chunk(
                     choice(
-                        #""tool_calls":[{"index":\#(index),"id":"\#(call.callID)","type":"function","function":{"name":"\#(call.name)","arguments":""}}]"#
+                        #""tool_calls":[{"index":\#(index),"id":"\#(call.id)","type":"function","function":{"name":"\#(call.name)","arguments":""}}]"#
                     )))
         }
         let halves = calls.map { call -> [String] in

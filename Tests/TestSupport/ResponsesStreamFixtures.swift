@@ -1,17 +1,5 @@
 import AssistantsWire
-
-/// A function call in a scripted stream.
-public struct ScriptedCall: Sendable {
-    public var callID: String
-    public var name: String
-    public var arguments: String
-
-    public init(callID: String, name: String, arguments: String) {
-        self.callID = callID
-        self.name = name
-        self.arguments = arguments
-    }
-}
+import ThreadlineCore
 
 /// Streams shaped like OpenAI's `POST /responses` with `stream: true`: the event names, fields
 /// and order its API reference documents (lifecycle events, items, content parts, deltas).
@@ -44,9 +32,9 @@ public struct ResponsesStreamFixture: Sendable {
         return #"{"id":"\#(id)","type":"message","status":"\#(status)","role":"assistant","content":[\#(content)]}"#
     }
 
-    private static func callItem(_ id: String, _ call: ScriptedCall, status: String) -> String {
+    private static func callItem(_ id: String, _ call: ToolCallRequest, status: String) -> String {
         let arguments = status == "in_progress" ? "" : call.arguments
-        return #"{"id":"\#(id)","type":"function_call","status":"\#(status)","arguments":\#(WireCoding.jsonText(arguments)),"call_id":"\#(call.callID)","name":"\#(call.name)"}"#
+        return #"{"id":"\#(id)","type":"function_call","status":"\#(status)","arguments":\#(WireCoding.jsonText(arguments)),"call_id":"\#(call.id)","name":"\#(call.name)"}"#
     }
 
     /// A reply written in `deltas`, then `response.completed` with the usage.
@@ -59,7 +47,7 @@ public struct ResponsesStreamFixture: Sendable {
     }
 
     /// Parallel function calls, each item streaming its arguments in two deltas.
-    public static func calls(_ calls: [ScriptedCall], responseID: String = "resp_calls", usage: (Int, Int) = (80, 30)) -> [String] {
+    public static func calls(_ calls: [ToolCallRequest], responseID: String = "resp_calls", usage: (Int, Int) = (80, 30)) -> [String] {
         var fixture = ResponsesStreamFixture(responseID: responseID)
         fixture.start()
         var items: [String] = []
