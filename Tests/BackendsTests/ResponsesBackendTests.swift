@@ -130,10 +130,11 @@ import Tools
         #expect(incomplete.usage == TokenUsage(inputTokens: 50, outputTokens: 16))
     }
 
-    @Test func droppedStreamThrowsAndTheNextLineStillWorks() async throws {
+    @Test func droppedStreamThrowsAndTheNextLineRepairsTheConversation() async throws {
         let server = try await server(
             FakeReply.sse(ResponsesStreamFixture.truncated(after: ["Hal"])).droppingConnection(),
             .sse(ResponsesStreamFixture.text(["Again, fine."])))
+        server.enqueue("POST", "/v1/conversations/conv_1/items", .json(#"{"object":"list","data":[],"has_more":false}"#))
         let backend = try backend(server)
         _ = try await backend.createThread()
         await #expect {
@@ -144,8 +145,10 @@ import Tools
         }
         let next = try await turn(backend, "second")
         #expect(next.text == "Again, fine.")
-        // The first line was accepted by the server (2xx) and is not sent twice.
-        #expect(server.requests("POST", "/v1/responses").last?.inputItems.count == 1)
+        // What the aborted response lost goes back first; the next request carries only the new line.
+        let repaired = server.requests("POST", "/v1/conversations/conv_1/items").first?.json?["items"]?.elements ?? []
+        #expect(repaired.map { $0["content"] } == [.string("first"), .string("Hal")])
+        #expect(server.requests("POST", "/v1/responses").last?.inputItems.map { $0["content"] } == [.string("second")])
     }
 
     @Test func userLineRefusedByTheServerGoesWithTheNextRequest() async throws {

@@ -29,19 +29,22 @@ import Tools
         return #"{"id":"\#(id)","type":"message","status":"completed","role":"\#(role)","content":[{"type":"\#(part)","text":"\#(text)"}]}"#
     }
 
-    @Test func cancellingKeepsThePartialReplyInTheConversationMarkedPartial() async throws {
+    @Test func cancellingStoresTheTurnsLostInputAndThePartialReplyMarkedPartial() async throws {
         let (server, backend) = try await start()
         server.enqueue("POST", "/v1/responses", FakeReply.sse(ResponsesStreamFixture.truncated(after: ["Half a ", "reply"])).stalling())
-        server.enqueue("POST", "/v1/conversations/conv_1/items", Self.itemPage([Self.message("msg_partial", "assistant", "Half a reply")]))
+        server.enqueue(
+            "POST", "/v1/conversations/conv_1/items",
+            Self.itemPage([Self.message("msg_user", "user", "tell me a story"), Self.message("msg_partial", "assistant", "Half a reply")]))
         try await backend.appendUserMessage("tell me a story", threadID: "conv_1")
         let summary = try await turnCancelled(after: "Half a reply", backend: backend, threadID: "conv_1")
         server.releaseStalled()
 
         #expect(summary.outcome == .cancelled)
         #expect(summary.text == "Half a reply")
-        let stored = try #require(server.requests("POST", "/v1/conversations/conv_1/items").first?.json?["items"]?.elements.first)
-        #expect(stored["role"] == .string("assistant"))
-        #expect(stored["content"] == .string("Half a reply"))
+        // The server keeps nothing of an aborted response: the line and the partial text are added.
+        let stored = server.requests("POST", "/v1/conversations/conv_1/items").first?.json?["items"]?.elements ?? []
+        #expect(stored.map { $0["role"] } == [.string("user"), .string("assistant")])
+        #expect(stored.map { $0["content"] } == [.string("tell me a story"), .string("Half a reply")])
 
         server.enqueue(
             "GET", "/v1/conversations/conv_1/items",
@@ -53,6 +56,26 @@ import Tools
         try await backend.appendUserMessage("go on", threadID: "conv_1")
         let next = try await RunDriver(backend: backend, toolRunner: weatherTools).runTurn(threadID: "conv_1", options: RunOptions()) { _ in }
         #expect(next.text == "Still here.")
+        #expect(server.requests("POST", "/v1/responses").last?.inputItems.map { $0["content"] } == [.string("go on")])
+        #expect(server.requests("POST", "/v1/conversations/conv_1/items").count == 1)
+    }
+
+    @Test func cancellingTheAnswerAfterToolsStoresTheToolOutputsWithIt() async throws {
+        let (server, backend) = try await start()
+        server.enqueue(
+            "POST", "/v1/responses", .sse(ResponsesStreamFixture.calls(seedCalls)),
+            FakeReply.sse(ResponsesStreamFixture.truncated(after: ["Busan is "])).stalling())
+        server.enqueue("POST", "/v1/conversations/conv_1/items", Self.itemPage([Self.message("msg_partial", "assistant", "Busan is ")]))
+        try await backend.appendUserMessage(seedQuestion, threadID: "conv_1")
+        let summary = try await turnCancelled(after: "Busan is ", backend: backend, threadID: "conv_1")
+        server.releaseStalled()
+        #expect(summary.outcome == .cancelled)
+        #expect(summary.toolResults.count == 2)
+        // The user line went with the first response, which completed: only the follow-up's input is lost.
+        let stored = server.requests("POST", "/v1/conversations/conv_1/items").first?.json?["items"]?.elements ?? []
+        #expect(stored.map { $0["type"] } == [.string("function_call_output"), .string("function_call_output"), .string("message")])
+        #expect(stored.prefix(2).map { $0["call_id"] } == [.string("call_temp"), .string("call_rain")])
+        #expect(stored.last?["content"] == .string("Busan is "))
     }
 
     @Test func callsLeftOpenByAnInterruptedTurnAreAnsweredBeforeTheNextLine() async throws {

@@ -84,6 +84,7 @@ public actor ResponsesBackend: ChatBackend {
 
     public func streamRun(threadID: String, options: RunOptions) async throws -> AsyncThrowingStream<RunEvent, any Error> {
         turnOptions[threadID] = options
+        try await storeInterruptedTurn(threadID)
         // Calls a cancelled or broken turn left open must be answered before anything else.
         let unanswered = live.unansweredCalls(threadID).map {
             InputItem.functionCallOutput(callID: $0.id, output: #"{"error":"not run: the turn was interrupted"}"#)
@@ -100,16 +101,23 @@ public actor ResponsesBackend: ChatBackend {
         try await respond(threadID: threadID, input: outputs.map { InputItem.functionCallOutput(callID: $0.toolCallID, output: $0.output) })
     }
 
-    /// The stream is already closed (that stops the response); what it had written is stored in
-    /// the conversation as an assistant message marked partial, so the thread stays coherent.
+    /// Closing the stream (already done) stops the response; this stores what the turn had.
     public func cancelRun(threadID: String, runID: String) async throws {
-        guard let state = live.last(threadID), !state.isSettled, !state.text.isEmpty else { return }
+        try await storeInterruptedTurn(threadID)
+    }
+
+    /// The server keeps nothing of a response whose stream was closed early, so the turn's
+    /// input and the text streamed so far are added to the conversation, the text marked
+    /// partial: the thread stays coherent and its calls answered.
+    private func storeInterruptedTurn(_ threadID: String) async throws {
+        let (items, partialText) = live.interruptedItems(threadID)
+        guard !items.isEmpty else { return }
         struct NewItems: Encodable, Sendable { var items: [InputItem] }
-        let added = try await api.json(
-            .POST, "/conversations/\(threadID)/items", body: NewItems(items: [.message(role: "assistant", text: state.text)]),
-            as: ConversationItemPage.self)
+        let added = try await notFoundAsThread(threadID) {
+            try await api.json(.POST, "/conversations/\(threadID)/items", body: NewItems(items: items), as: ConversationItemPage.self)
+        }
         live.reset(threadID)
-        for id in added.data.compactMap(\.id) { try store.rememberPartialItem(baseURL: storeKey, id: id) }
+        if partialText != nil, let id = added.data.last?.id { try store.rememberPartialItem(baseURL: storeKey, id: id) }
     }
 
     /// Sends one response request in the conversation and streams it as `RunEvent`s. Events
@@ -121,7 +129,7 @@ public actor ResponsesBackend: ChatBackend {
             instructions: Self.instructions(options, default: definition.instructions),
             tools: definition.functions.map(ResponsesFunctionTool.init))
         let source = try await notFoundAsThread(threadID) { try await api.events(.POST, "/responses", body: body) }
-        live.reset(threadID)
+        live.begin(threadID, input: input)
         let live = live
         let (stream, continuation) = AsyncThrowingStream<RunEvent, any Error>.makeStream()
         let task = Task {
