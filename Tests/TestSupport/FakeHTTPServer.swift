@@ -145,6 +145,7 @@ public final class FakeHTTPServer: Sendable {
         self.task = task
     }
 
+    /// Stops listening when the test lets go of the server.
     deinit { task.cancel() }
 
     /// Queues replies for `method path` (path without query), used once each in order.
@@ -159,9 +160,6 @@ public final class FakeHTTPServer: Sendable {
     public func requests(_ method: String, _ path: String) -> [RecordedRequest] {
         requests.filter { $0.method == method && $0.path == path }
     }
-
-    /// Stops listening.
-    public func stop() { task.cancel() }
 
     /// Lets every stalled reply end.
     public func releaseStalled() { state.withLock { $0.stalledReleased = true } }

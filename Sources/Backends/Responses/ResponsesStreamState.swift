@@ -3,7 +3,6 @@ import ThreadlineCore
 /// The state of one streamed response, folded from its events: a pure reducer that also says
 /// which `RunEvent`s each event produces. Tested without any network.
 struct ResponsesStreamState: Sendable, Equatable {
-    private(set) var responseID: String?
     /// The reply text streamed so far.
     private(set) var text = ""
     /// True once the response completed, failed or stopped; a stream ending before that was cut.
@@ -14,7 +13,6 @@ struct ResponsesStreamState: Sendable, Equatable {
     private var openCalls: [Int: ToolCallRequest] = [:]
     /// Text streamed per message item, to fill in what a `done` event has beyond the deltas.
     private var streamedText: [String: String] = [:]
-    private(set) var usage: TokenUsage?
 
     init() {}
 
@@ -23,7 +21,6 @@ struct ResponsesStreamState: Sendable, Equatable {
         switch event.type {
         case "response.created":
             guard let response = event.response else { return [] }
-            responseID = response.id
             return [.started(runID: response.id)]
         case "response.output_item.added":
             if let item = event.item, item.type == "function_call", let index = event.outputIndex {
@@ -88,9 +85,7 @@ struct ResponsesStreamState: Sendable, Equatable {
         isSettled = true
         var events: [RunEvent] = []
         if let reported = response?.usage {
-            let tokens = TokenUsage(inputTokens: reported.inputTokens, outputTokens: reported.outputTokens)
-            usage = tokens
-            events.append(.usage(tokens))
+            events.append(.usage(TokenUsage(inputTokens: reported.inputTokens, outputTokens: reported.outputTokens)))
         }
         if let outcome { return events + [.finished(outcome)] }
         if calls.isEmpty, let output = response?.output {
