@@ -47,6 +47,12 @@ import Tools
         #expect(output.stderr.contains("--backend chat needs --base-url URL"))
     }
 
+    @Test func responsesBackendOnOpenAIWithoutAKeyRefusesBeforeAnyRequest() async throws {
+        let output = try await run(["hi"], ["--backend", "responses"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("--backend responses on https://api.openai.com/v1 needs OPENAI_API_KEY"))
+    }
+
     @Test func responsesBackendKeepsOneConversationAcrossLines() async throws {
         let server = try await FakeHTTPServer.start()
         server.enqueue("POST", "/v1/conversations", .json(#"{"id":"conv_piped","object":"conversation","created_at":1764086400,"metadata":{}}"#))
