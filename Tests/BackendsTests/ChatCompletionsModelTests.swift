@@ -91,7 +91,9 @@ import Tools
         let thread = try await backend.createThread()
         let summary = try await turn(backend, "story", thread: thread.id)
         #expect(summary.outcome == .incomplete("the model hit its output token limit (finish_reason: length)"))
-        #expect(try await backend.transcript(threadID: thread.id).last == TranscriptEntry(kind: .assistant, text: "Once upon a", isPartial: true))
+        #expect(
+            try await backend.transcript(threadID: thread.id).last
+                == TranscriptEntry(kind: .assistant, text: "Once upon a", isPartial: true))
     }
 
     @Test func droppedStreamFailsTheRunAndTheThreadStaysUsable() async throws {
@@ -101,7 +103,10 @@ import Tools
         let backend = try await backend(server)
         let thread = try await backend.createThread()
         let broken = try await turn(backend, "first", thread: thread.id)
-        guard case .failed(let reason) = broken.outcome else { Issue.record("expected a failed run, got \(broken.outcome)"); return }
+        guard case .failed(let reason) = broken.outcome else {
+            Issue.record("expected a failed run, got \(broken.outcome)")
+            return
+        }
         #expect(reason.contains("the stream broke off"))
         let next = try await turn(backend, "second", thread: thread.id)
         #expect(next.text == "Fine now.")
@@ -124,6 +129,8 @@ import Tools
         let summary = try await turnCancelled(after: "Half a reply", backend: backend, threadID: thread.id)
         server.releaseStalled()
         #expect(summary.outcome == .cancelled)
-        #expect(try await backend.transcript(threadID: thread.id).last == TranscriptEntry(kind: .assistant, text: "Half a reply", isPartial: true))
+        #expect(
+            try await backend.transcript(threadID: thread.id).last
+                == TranscriptEntry(kind: .assistant, text: "Half a reply", isPartial: true))
     }
 }

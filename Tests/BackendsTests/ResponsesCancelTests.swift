@@ -50,11 +50,16 @@ import Tools
             "GET", "/v1/conversations/conv_1/items",
             Self.itemPage([Self.message("msg_user", "user", "tell me a story"), Self.message("msg_partial", "assistant", "Half a reply")]))
         let transcript = try await backend.transcript(threadID: "conv_1")
-        #expect(transcript == [TranscriptEntry(kind: .user, text: "tell me a story"), TranscriptEntry(kind: .assistant, text: "Half a reply", isPartial: true)])
+        #expect(
+            transcript == [
+                TranscriptEntry(kind: .user, text: "tell me a story"),
+                TranscriptEntry(kind: .assistant, text: "Half a reply", isPartial: true),
+            ])
 
         server.enqueue("POST", "/v1/responses", .sse(ResponsesStreamFixture.text(["Still here."])))
         try await backend.appendUserMessage("go on", threadID: "conv_1")
-        let next = try await RunDriver(backend: backend, toolRunner: weatherTools).runTurn(threadID: "conv_1", options: RunOptions()) { _ in }
+        let next = try await RunDriver(backend: backend, toolRunner: weatherTools).runTurn(threadID: "conv_1", options: RunOptions()) { _ in
+        }
         #expect(next.text == "Still here.")
         #expect(server.requests("POST", "/v1/responses").last?.inputItems.map { $0["content"] } == [.string("go on")])
         #expect(server.requests("POST", "/v1/conversations/conv_1/items").count == 1)
@@ -96,7 +101,8 @@ import Tools
 
     @Test func transcriptPairsCallsWithOutputsAcrossPages() async throws {
         let (server, backend) = try await start()
-        let call = #"{"id":"fc_1","type":"function_call","status":"completed","call_id":"call_temp","name":"get_current_temperature","arguments":"{\"location\":\"Busan\"}"}"#
+        let call =
+            #"{"id":"fc_1","type":"function_call","status":"completed","call_id":"call_temp","name":"get_current_temperature","arguments":"{\"location\":\"Busan\"}"}"#
         let output = #"{"id":"fco_1","type":"function_call_output","call_id":"call_temp","output":"14°C"}"#
         server.enqueue(
             "GET", "/v1/conversations/conv_1/items",
@@ -106,7 +112,8 @@ import Tools
         #expect(
             transcript == [
                 TranscriptEntry(kind: .user, text: "Busan?"),
-                TranscriptEntry(kind: .toolCall(name: "get_current_temperature", arguments: #"{"location":"Busan"}"#, output: "14°C"), text: ""),
+                TranscriptEntry(
+                    kind: .toolCall(name: "get_current_temperature", arguments: #"{"location":"Busan"}"#, output: "14°C"), text: ""),
                 TranscriptEntry(kind: .assistant, text: "14°C in Busan."),
             ])
         let pages = server.requests("GET", "/v1/conversations/conv_1/items")

@@ -58,7 +58,9 @@ func reduceChat(_ chunks: [String]) throws -> ([ModelOutput], ChatCompletionsStr
     @Test func doneTextFillsInWhatNoDeltaCarried() throws {
         let done = #"{"type":"response.output_text.done","item_id":"msg_1","output_index":0,"content_index":0,"text":"Hello world"}"#
         var state = ResponsesStreamState()
-        let decode = { (text: String) throws -> ResponsesStreamEvent in try WireCoding.decoder().decode(ResponsesStreamEvent.self, from: Data(text.utf8)) }
+        let decode = { (text: String) throws -> ResponsesStreamEvent in
+            try WireCoding.decoder().decode(ResponsesStreamEvent.self, from: Data(text.utf8))
+        }
         let delta = #"{"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hello"}"#
         #expect(state.apply(try decode(delta)) == [.textDelta("Hello")])
         #expect(state.apply(try decode(done)) == [.textDelta(" world")])
@@ -67,7 +69,9 @@ func reduceChat(_ chunks: [String]) throws -> ([ModelOutput], ChatCompletionsStr
 
     @Test func unknownEventsAndErrorEventsAreHandled() throws {
         var state = ResponsesStreamState()
-        let decode = { (text: String) throws -> ResponsesStreamEvent in try WireCoding.decoder().decode(ResponsesStreamEvent.self, from: Data(text.utf8)) }
+        let decode = { (text: String) throws -> ResponsesStreamEvent in
+            try WireCoding.decoder().decode(ResponsesStreamEvent.self, from: Data(text.utf8))
+        }
         #expect(state.apply(try decode(#"{"type":"response.reasoning_summary_text.delta","delta":"hm"}"#)).isEmpty)
         #expect(!state.isSettled)
         let error = #"{"type":"error","code":"rate_limit_exceeded","message":"Slow down","param":null,"sequence_number":3}"#
@@ -99,7 +103,8 @@ func reduceChat(_ chunks: [String]) throws -> ([ModelOutput], ChatCompletionsStr
     @Test func callsWithoutIndexAreToldApartByID() throws {
         var state = ChatCompletionsStreamState()
         for (id, name) in [("call_a", "get_current_temperature"), ("call_b", "get_rain_probability")] {
-            let chunk = #"{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"\#(id)","type":"function","function":{"name":"\#(name)","arguments":"{\"location\":\"Seoul\"}"}}]},"finish_reason":null}]}"#
+            let chunk =
+                #"{"choices":[{"index":0,"delta":{"tool_calls":[{"id":"\#(id)","type":"function","function":{"name":"\#(name)","arguments":"{\"location\":\"Seoul\"}"}}]},"finish_reason":null}]}"#
             _ = state.apply(try WireCoding.decoder().decode(ChatCompletionChunk.self, from: Data(chunk.utf8)))
         }
         #expect(

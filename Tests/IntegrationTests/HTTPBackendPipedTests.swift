@@ -55,7 +55,8 @@ import Tools
 
     @Test func responsesBackendKeepsOneConversationAcrossLines() async throws {
         let server = try await FakeHTTPServer.start()
-        server.enqueue("POST", "/v1/conversations", .json(#"{"id":"conv_piped","object":"conversation","created_at":1764086400,"metadata":{}}"#))
+        server.enqueue(
+            "POST", "/v1/conversations", .json(#"{"id":"conv_piped","object":"conversation","created_at":1764086400,"metadata":{}}"#))
         server.enqueue(
             "POST", "/v1/responses", .sse(ResponsesStreamFixture.text(["First reply."], responseID: "resp_a")),
             .sse(ResponsesStreamFixture.text(["Second reply."], responseID: "resp_b")))
@@ -74,7 +75,8 @@ import Tools
 
     @Test func authenticationErrorIsOneLineWithoutTheKey() async throws {
         let server = try await FakeHTTPServer.start()
-        server.enqueue("POST", "/v1/conversations", .error(status: 401, message: "Incorrect API key provided.", type: "invalid_request_error"))
+        server.enqueue(
+            "POST", "/v1/conversations", .error(status: 401, message: "Incorrect API key provided.", type: "invalid_request_error"))
         let output = try await run(["hi"], ["--backend", "responses", "--base-url", server.baseURL + "/v1"], key: "sk-wrong-secret")
         #expect(output.status != 0)
         #expect(output.stderr.contains("HTTP 401: Incorrect API key provided."))

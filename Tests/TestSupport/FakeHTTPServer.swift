@@ -48,7 +48,9 @@ public struct FakeReply: Sendable {
     public static func error(status: Int, message: String, type: String = "invalid_request_error", headers: [String: String] = [:])
         -> FakeReply
     {
-        json(#"{"error":{"message":\#(WireCoding.jsonText(message)),"type":"\#(type)","param":null,"code":null}}"#, status: status, headers: headers)
+        json(
+            #"{"error":{"message":\#(WireCoding.jsonText(message)),"type":"\#(type)","param":null,"code":null}}"#, status: status,
+            headers: headers)
     }
 
     /// A `text/event-stream` body, one chunk per event text (already framed, ending in a blank line).

@@ -34,7 +34,8 @@ public struct ResponsesStreamFixture: Sendable {
 
     private static func callItem(_ id: String, _ call: ToolCallRequest, status: String) -> String {
         let arguments = status == "in_progress" ? "" : call.arguments
-        return #"{"id":"\#(id)","type":"function_call","status":"\#(status)","arguments":\#(WireCoding.jsonText(arguments)),"call_id":"\#(call.id)","name":"\#(call.name)"}"#
+        return
+            #"{"id":"\#(id)","type":"function_call","status":"\#(status)","arguments":\#(WireCoding.jsonText(arguments)),"call_id":"\#(call.id)","name":"\#(call.name)"}"#
     }
 
     /// A reply written in `deltas`, then `response.completed` with the usage.
@@ -42,7 +43,9 @@ public struct ResponsesStreamFixture: Sendable {
         var fixture = ResponsesStreamFixture(responseID: responseID)
         fixture.start()
         let item = fixture.message(deltas, index: 0)
-        fixture.emit("response.completed", #""response":\#(fixture.response(status: "completed", output: [item], extra: usageJSON(usage.0, usage.1)))"#)
+        fixture.emit(
+            "response.completed",
+            #""response":\#(fixture.response(status: "completed", output: [item], extra: usageJSON(usage.0, usage.1)))"#)
         return fixture.events
     }
 
@@ -67,7 +70,9 @@ public struct ResponsesStreamFixture: Sendable {
             fixture.emit("response.output_item.done", #""output_index":\#(index),"item":\#(done)"#)
             items.append(done)
         }
-        fixture.emit("response.completed", #""response":\#(fixture.response(status: "completed", output: items, extra: usageJSON(usage.0, usage.1)))"#)
+        fixture.emit(
+            "response.completed",
+            #""response":\#(fixture.response(status: "completed", output: items, extra: usageJSON(usage.0, usage.1)))"#)
         return fixture.events
     }
 
@@ -124,7 +129,8 @@ public struct ResponsesStreamFixture: Sendable {
             #""item_id":"\#(id)","output_index":\#(index),"content_index":0,"text":\#(WireCoding.jsonText(text)),"logprobs":[]"#)
         emit(
             "response.content_part.done",
-            #""item_id":"\#(id)","output_index":\#(index),"content_index":0,"part":{"type":"output_text","text":\#(WireCoding.jsonText(text)),"annotations":[]}"#)
+            #""item_id":"\#(id)","output_index":\#(index),"content_index":0,"part":{"type":"output_text","text":\#(WireCoding.jsonText(text)),"annotations":[]}"#
+        )
         emit("response.output_item.done", #""output_index":\#(index),"item":\#(item)"#)
         return item
     }

@@ -46,7 +46,8 @@ public actor ResponsesBackend: ChatBackend {
         let conversation = try await notFoundAsThread(id) { try await api.json(.GET, "/conversations/\(id)", as: Conversation.self) }
         try store.rememberRemoteThread(baseURL: storeKey, id: conversation.id, createdAt: conversation.createdAt)
         return ThreadSummary(
-            id: conversation.id, createdAt: Self.date(conversation.createdAt), title: try store.remoteThreadTitle(baseURL: storeKey, id: id))
+            id: conversation.id, createdAt: Self.date(conversation.createdAt), title: try store.remoteThreadTitle(baseURL: storeKey, id: id)
+        )
     }
 
     public func listThreads(limit: Int) async throws -> [ThreadSummary] {
@@ -136,7 +137,9 @@ public actor ResponsesBackend: ChatBackend {
             var state = ResponsesStreamState()
             do {
                 for try await sse in source {
-                    guard let event = try? WireCoding.decoder().decode(ResponsesStreamEvent.self, from: Data(sse.data.utf8)) else { continue }
+                    guard let event = try? WireCoding.decoder().decode(ResponsesStreamEvent.self, from: Data(sse.data.utf8)) else {
+                        continue
+                    }
                     let events = state.apply(event)
                     let usage = events.lazy.compactMap { if case .usage(let usage) = $0 { usage } else { nil } }.first
                     live.update(threadID, state, addingUsage: usage)
