@@ -64,7 +64,7 @@ let package = Package(
         ),
         .testTarget(name: "AssistantsWireTests", dependencies: ["AssistantsWire", "TestSupport"]),
         .testTarget(name: "ThreadlineCoreTests", dependencies: ["ThreadlineCore", "TestSupport"]),
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "Tools", "TestSupport"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "Tools", "HTTPSupport", "TestSupport"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

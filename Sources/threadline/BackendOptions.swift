@@ -62,6 +62,9 @@ struct BackendOptions: ParsableArguments {
         return .milliseconds(milliseconds)
     }
 
+    /// Where `--backend responses` goes without --base-url or OPENAI_BASE_URL.
+    static let openAIBaseURL = "https://api.openai.com/v1"
+
     /// Opens the backend with its thread store.
     func makeBackend(
         configuration: Configuration, paths: StatePaths, environment: [String: String]
@@ -73,18 +76,34 @@ struct BackendOptions: ParsableArguments {
             let backend = try await LocalBackend(name: "demo", engine: engine, definition: configuration.assistant)
             if let model { await backend.setModel(model) }
             return backend
+        case .chat:
+            guard let baseURL = baseURL ?? environment["OPENAI_BASE_URL"], !baseURL.isEmpty else {
+                throw ValidationError(
+                    "--backend chat needs --base-url URL (or OPENAI_BASE_URL), e.g. http://localhost:11434/v1 for Ollama")
+            }
+            let model = ChatCompletionsModel(settings: http.settings(baseURL: baseURL, environment: environment))
+            let engine = try LocalEngine(databasePath: paths.databaseFile, model: model)
+            let backend = try await LocalBackend(name: "chat", engine: engine, definition: configuration.assistant)
+            if let model = self.model { await backend.setModel(model) }
+            return backend
         case .assistants:
             guard let baseURL = baseURL ?? environment["OPENAI_BASE_URL"], !baseURL.isEmpty else {
                 throw ValidationError("--backend assistants needs --base-url URL (or OPENAI_BASE_URL)")
             }
-            let settings = http.settings(baseURL: baseURL, environment: environment)
             let backend = try await AssistantsHTTPBackend(
-                settings: settings, statePath: paths.databaseFile, definition: configuration.assistant,
-                assistantID: assistant)
+                settings: http.settings(baseURL: baseURL, environment: environment), statePath: paths.databaseFile,
+                definition: configuration.assistant, assistantID: assistant)
             if let model { await backend.setModel(model) }
             return backend
-        case .chat, .responses:
-            throw ValidationError("backend '\(kind.rawValue)' is not available in this build yet; use --backend demo")
+        case .responses:
+            let baseURL = baseURL ?? environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.openAIBaseURL
+            let settings = http.settings(baseURL: baseURL, environment: environment)
+            if settings.apiKey == nil, URL(string: baseURL)?.host == URL(string: Self.openAIBaseURL)?.host {
+                throw ValidationError("--backend responses on \(baseURL) needs OPENAI_API_KEY")
+            }
+            let backend = try ResponsesBackend(settings: settings, statePath: paths.databaseFile, definition: configuration.assistant)
+            if let model { await backend.setModel(model) }
+            return backend
         }
     }
 }

@@ -33,8 +33,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Base URL of the Chat Completions endpoint (--backend chat). Env: OPENAI_BASE_URL.")
     var baseURL: String?
 
-    @Option(help: "Model name for --backend chat.")
+    @Option(help: "Model name for --backend chat; every run uses it, whatever model the client's assistant names.")
     var model: String?
+
+    @OptionGroup var http: HTTPOptions
 
     @Option(help: "Require 'Authorization: Bearer KEY' on every request. Env: THREADLINE_SERVE_KEY.")
     var apiKey: String?
@@ -76,10 +78,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func makeModel(_ environment: [String: String]) throws -> any LanguageModel {
         switch backend {
-        case .demo: DemoModel(deltaDelay: BackendOptions.demoDelay(environment))
+        case .demo:
+            return DemoModel(deltaDelay: BackendOptions.demoDelay(environment))
         case .chat:
-            throw ValidationError(
-                "serve --backend chat is not available in this build yet; use --backend demo")
+            guard let baseURL = baseURL ?? environment["OPENAI_BASE_URL"], !baseURL.isEmpty else {
+                throw ValidationError("serve --backend chat needs --base-url URL (or OPENAI_BASE_URL), e.g. http://localhost:11434/v1")
+            }
+            return ChatCompletionsModel(settings: http.settings(baseURL: baseURL, environment: environment), model: model)
         }
     }
 }

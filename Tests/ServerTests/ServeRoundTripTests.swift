@@ -86,3 +86,44 @@ import Tools
         await server.stop()
     }
 }
+
+/// `serve --backend chat`: the Assistants API in front of a Chat Completions model.
+@Suite struct ServeOverChatCompletionsTests {
+    let directory = TemporaryDirectory("threadline-serve-chat")
+
+    @Test func aToolTurnGoesThroughTheChatModelWithTheServersModelName() async throws {
+        let modelServer = try await FakeHTTPServer.start()
+        let calls = [
+            ToolCallRequest(id: "call_t", name: "get_current_temperature", arguments: #"{"location":"부산/경상남도"}"#),
+            ToolCallRequest(id: "call_r", name: "get_rain_probability", arguments: #"{"location":"부산/경상남도"}"#),
+        ]
+        modelServer.enqueue(
+            "POST", "/v1/chat/completions", .sse(ChatCompletionsStreamFixture.calls(calls)),
+            .sse(ChatCompletionsStreamFixture.text(["부산은 ", "지금 ", "맑아요."])))
+        let model = ChatCompletionsModel(
+            settings: HTTPSettings(baseURL: modelServer.baseURL + "/v1", apiKey: nil), model: "llama3.2")
+        let server = try await LiveServer(model: model, directory: directory)
+        do {
+            let backend = try await AssistantsHTTPBackend(
+                settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil), statePath: directory.file("client.sqlite"),
+                definition: DefaultConfiguration.assistant, assistantID: nil)
+            let registry = try ToolsConfiguration.parse(Data(DefaultConfiguration.toolsJSON.utf8), file: "tools.json")
+                .registry(for: DefaultConfiguration.assistant.functions, file: "tools.json")
+            let driver = RunDriver(backend: backend, toolRunner: ToolRunner(registry: registry, timeout: .seconds(10)))
+            let thread = try await backend.createThread()
+            try await backend.appendUserMessage("오늘 부산의 날씨는 어때요?", threadID: thread.id)
+            let summary = try await driver.runTurn(threadID: thread.id, options: RunOptions()) { _ in }
+            #expect(summary.outcome == .completed && summary.text == "부산은 지금 맑아요.")
+            #expect(summary.toolResults.map(\.call.name) == calls.map(\.name))
+
+            let sent = modelServer.requests("POST", "/v1/chat/completions").map { $0.body }
+            #expect(sent.count == 2)
+            #expect(sent.allSatisfy { $0.contains(#""model":"llama3.2""#) }, "the server's model, not the assistant's gpt-4o")
+            // The engine names the calls itself; the follow-up answers each under that name.
+            for result in summary.toolResults {
+                #expect(sent.last?.contains(#""tool_call_id":"\#(result.call.id)""#) == true)
+            }
+        }
+        await server.stop()
+    }
+}

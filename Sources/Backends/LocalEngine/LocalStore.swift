@@ -61,6 +61,10 @@ final class LocalStore: Sendable {
                         UNION ALL SELECT MAX(seq) FROM run_steps UNION ALL SELECT MAX(updated_seq) FROM remote_threads);
                     """)
         }
+        migrator.registerMigration("v3-remote-partial") { db in
+            try db.execute(
+                sql: "CREATE TABLE remote_partial_items (base_url TEXT NOT NULL, item_id TEXT NOT NULL, PRIMARY KEY (base_url, item_id));")
+        }
         return migrator
     }
 
@@ -267,6 +271,21 @@ extension LocalStore {
     func forgetRemoteThread(baseURL: String, id: String) throws {
         try database.write { db in
             try db.execute(sql: "DELETE FROM remote_threads WHERE base_url = ? AND id = ?", arguments: [baseURL, id])
+        }
+    }
+
+    /// Marks a conversation item on `baseURL` as a reply cut short (cancelled).
+    func rememberPartialItem(baseURL: String, id: String) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO remote_partial_items (base_url, item_id) VALUES (?, ?)", arguments: [baseURL, id])
+        }
+    }
+
+    /// The items on `baseURL` marked as cut short.
+    func partialItems(baseURL: String) throws -> Set<String> {
+        try database.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT item_id FROM remote_partial_items WHERE base_url = ?", arguments: [baseURL]))
         }
     }
 
