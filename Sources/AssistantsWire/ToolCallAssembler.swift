@@ -18,6 +18,14 @@ public struct ToolCallAssembler: Sendable, Equatable {
         for fragment in delta.delta.stepDetails?.toolCalls ?? [] { apply(fragment) }
     }
 
+    /// How many calls have started.
+    public var count: Int { calls.count }
+
+    /// The index of the call with this id, for streams whose fragments carry no index.
+    public func index(ofCallWithID id: String) -> Int? {
+        calls.first { $0.value.id == id }?.key
+    }
+
     /// The calls so far, in index order.
     public var toolCalls: [ToolCall] {
         calls.sorted { $0.key < $1.key }.map(\.value)

@@ -4,13 +4,7 @@ import AssistantsWire
 /// comes, tool calls are assembled from their pieces by `index` and go out together at the end.
 /// A pure reducer, tested without any network.
 struct ChatCompletionsStreamState: Sendable, Equatable {
-    private struct PartialCall: Sendable, Equatable {
-        var id: String?
-        var name = ""
-        var arguments = ""
-    }
-
-    private var calls: [Int: PartialCall] = [:]
+    private var calls = ToolCallAssembler()
     private(set) var finishReason: String?
     /// True after `data: [DONE]`.
     private(set) var sawDone = false
@@ -45,8 +39,8 @@ struct ChatCompletionsStreamState: Sendable, Equatable {
         case "length": return [.incomplete(reason: "the model hit its output token limit (finish_reason: length)")]
         case "content_filter": return [.incomplete(reason: "the content filter stopped the reply (finish_reason: content_filter)")]
         default:
-            return calls.sorted { $0.key < $1.key }.filter { !$0.value.name.isEmpty }
-                .map { .toolCall(name: $0.value.name, arguments: $0.value.arguments.isEmpty ? "{}" : $0.value.arguments) }
+            return calls.toolCalls.filter { !$0.function.name.isEmpty }
+                .map { .toolCall(name: $0.function.name, arguments: $0.function.arguments.isEmpty ? "{}" : $0.function.arguments) }
         }
     }
 
@@ -56,14 +50,13 @@ struct ChatCompletionsStreamState: Sendable, Equatable {
         if let given = fragment.index {
             index = given
         } else if let id = fragment.id, !id.isEmpty {
-            index = calls.first { $0.value.id == id }?.key ?? calls.count
+            index = calls.index(ofCallWithID: id) ?? calls.count
         } else {
             index = max(calls.count - 1, position)
         }
-        var call = calls[index] ?? PartialCall()
-        if let id = fragment.id, !id.isEmpty { call.id = id }
-        if let name = fragment.function?.name, !name.isEmpty { call.name = name }
-        call.arguments += fragment.function?.arguments ?? ""
-        calls[index] = call
+        calls.apply(
+            ToolCallDelta(
+                index: index, id: fragment.id,
+                function: .init(name: fragment.function?.name, arguments: fragment.function?.arguments)))
     }
 }
