@@ -1,0 +1,46 @@
+import Foundation
+
+/// `$VISUAL`, else `$EDITOR`, else `vi`, run on a temporary file (mode 0600) that holds the
+/// text to start from; the saved text comes back. The command may carry arguments
+/// (`code --wait`), so it runs through `/bin/sh`.
+struct ExternalEditor {
+    var command: String
+
+    init(environment: [String: String]) {
+        command = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
+            .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
+    }
+
+    /// The saved text without blank lines around it, or nil when the file was left empty.
+    func edit(_ text: String) throws -> String? {
+        let path = FileManager.default.temporaryDirectory.path + "/threadline-\(UUID().uuidString.prefix(8)).md"
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw EditorError(description: "cannot create a temporary file for the editor") }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let status = try TerminalInfo.withBracketedPasteOff { try run(path) }
+        // A Ctrl-C the editor took for itself must not cancel the next reply.
+        _ = TerminalInfo.takeInterrupt()
+        guard status == 0 else { throw EditorError(description: "editor `\(command)` exited with status \(status); nothing sent") }
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        let trimmed = MultilineInput.trimmingBlankEdges(saved)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    private func run(_ path: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command + " \"$1\"", "sh", path]
+        do {
+            try process.run()
+        } catch {
+            throw EditorError(description: "cannot start editor `\(command)`: \(error.localizedDescription)")
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+/// The editor could not run or failed; nothing is sent.
+struct EditorError: Error, CustomStringConvertible {
+    var description: String
+}
