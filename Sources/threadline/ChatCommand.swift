@@ -60,10 +60,11 @@ struct ChatCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let interactive = oneShot == nil && TerminalInfo.stdinIsTTY
+        // Replies wrap at the terminal's width only in the REPL; one-shot output stays as written.
+        let columns: (@Sendable () -> Int?)? = interactive && TerminalInfo.stdoutIsTTY ? { @Sendable in TerminalInfo.columns } : nil
         let renderer = Renderer(
             interactive: interactive,
-            color: Renderer.wantsColor(environment: environment, stdoutIsTTY: TerminalInfo.stdoutIsTTY),
-            columns: interactive && TerminalInfo.stdoutIsTTY ? { TerminalInfo.columns } : nil)
+            color: Renderer.wantsColor(environment: environment, stdoutIsTTY: TerminalInfo.stdoutIsTTY), columns: columns)
         let repl: REPL
         do {
             let configuration = try Configuration.load(directory: try backendOptions.configDirectory(paths: paths))

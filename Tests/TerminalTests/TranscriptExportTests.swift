@@ -11,8 +11,8 @@ import ThreadlineCore
     /// A turn with two tool calls, a reply, then a /retry that replied again.
     let entries = [
         TranscriptEntry(kind: .user, text: "오늘 부산의 날씨는?\n비는?"),
-        TranscriptEntry(kind: .toolCall(name: "get_current_temperature", arguments: #"{"location":"부산"}"#, output: "14")),
-        TranscriptEntry(kind: .toolCall(name: "get_rain_probability", arguments: #"{"location":"부산"}"#, output: nil)),
+        TranscriptEntry(kind: .toolCall(name: "get_current_temperature", arguments: #"{"location":"부산"}"#, output: "14"), text: ""),
+        TranscriptEntry(kind: .toolCall(name: "get_rain_probability", arguments: #"{"location":"부산"}"#, output: nil), text: ""),
         TranscriptEntry(kind: .assistant, text: "첫 번째 답 ```code```", isPartial: true),
         TranscriptEntry(kind: .assistant, text: "두 번째 답"),
         TranscriptEntry(kind: .user, text: "thanks"),
