@@ -160,18 +160,20 @@ static inline unsigned char tl_paste(EditLine *el, int ch) {
 #define TL_END_EDIT 2
 static int tl_line_end = TL_END_SEND;
 
+// Both end the read through an Enter pushed as input, so libedit's own ed-newline moves the
+// cursor below the line exactly as Enter does.
 static inline unsigned char tl_continue_line(EditLine *el, int ch) {
-    (void)el;
     (void)ch;
     tl_line_end = TL_END_CONTINUE;
-    return CC_NEWLINE;
+    el_push(el, "\r");
+    return CC_NORM;
 }
 
 static inline unsigned char tl_edit_line(EditLine *el, int ch) {
-    (void)el;
     (void)ch;
     tl_line_end = TL_END_EDIT;
-    return CC_NEWLINE;
+    el_push(el, "\r");
+    return CC_NORM;
 }
 
 // MARK: prompt
@@ -328,6 +330,8 @@ static inline EditLine *tl_editor_open(const char *program, History *list) {
     el_set(el, EL_GETCFN, tl_read_char);
     // SIGINT would hit any thread, not the one blocked in read(): take ^C as a byte instead.
     el_set(el, EL_SETTY, "-d", "-isig", NULL);
+    // Enter must arrive as CR and Ctrl-J as LF, so that they can do different things.
+    el_set(el, EL_SETTY, "-d", "-icrnl", "-inlcr", NULL);
     el_source(el, NULL);
     return el;
 }
