@@ -26,17 +26,22 @@ struct ExternalEditor {
         return trimmed.isEmpty ? nil : trimmed
     }
 
+    /// Spawned directly rather than with Foundation's Process, which puts the child in a process
+    /// group of its own: an editor outside the terminal's foreground group cannot read the keyboard.
     private func run(_ path: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command + " \"$1\"", "sh", path]
-        do {
-            try process.run()
-        } catch {
-            throw EditorError(description: "cannot start editor `\(command)`: \(error.localizedDescription)")
+        let script = command + " \"$1\""
+        let words: [String] = ["/bin/sh", "-c", script, "sh", path]
+        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, arguments, environ)
+        guard spawned == 0 else {
+            throw EditorError(description: "cannot start editor `\(command)`: \(String(cString: strerror(spawned)))")
         }
-        process.waitUntilExit()
-        return process.terminationStatus
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // WIFEXITED/WEXITSTATUS, which Swift does not import: a signal counts as 128 + its number.
+        return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 }
 
