@@ -11,16 +11,23 @@ struct ExternalEditor {
             .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
     }
 
-    /// The saved text without blank lines around it, or nil when the file was left empty.
+    /// The saved text without blank lines around it, or nil when the file was left empty or
+    /// not saved at all (quitting without writing must not send the prefilled text).
     func edit(_ text: String) throws -> String? {
         let path = FileManager.default.temporaryDirectory.path + "/threadline-\(UUID().uuidString.prefix(8)).md"
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        // Dated a minute back, so that any write, however quick, changes the date.
+        let stamp = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 60).rounded())
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600, .modificationDate: stamp])
         else { throw EditorError(description: "cannot create a temporary file for the editor") }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let status = try TerminalInfo.withBracketedPasteOff { try run(path) }
         // A Ctrl-C the editor took for itself must not cancel the next reply.
         _ = TerminalInfo.takeInterrupt()
         guard status == 0 else { throw EditorError(description: "editor `\(command)` exited with status \(status); nothing sent") }
+        let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+        guard modified != stamp else { return nil }
         let saved = try String(contentsOfFile: path, encoding: .utf8)
         let trimmed = MultilineInput.trimmingBlankEdges(saved)
         return trimmed.isEmpty ? nil : trimmed
@@ -33,8 +40,10 @@ struct ExternalEditor {
         let words: [String] = ["/bin/sh", "-c", script, "sh", path]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
+        let environment = Self.environment().map { strdup($0) } + [nil]
+        defer { environment.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, arguments, environ)
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, arguments, environment)
         guard spawned == 0 else {
             throw EditorError(description: "cannot start editor `\(command)`: \(String(cString: strerror(spawned)))")
         }
@@ -42,6 +51,18 @@ struct ExternalEditor {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // WIFEXITED/WEXITSTATUS, which Swift does not import: a signal counts as 128 + its number.
         return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+}
+
+extension ExternalEditor {
+    /// This process's environment, plus the UTF-8 character set it chose when LANG named none
+    /// (see `TerminalInfo.setUpLocale`), so the editor shows Hangul instead of bytes.
+    static func environment() -> [String] {
+        var variables = ProcessInfo.processInfo.environment
+        if variables["LC_ALL"] == nil, let current = setlocale(LC_CTYPE, nil).map({ String(cString: $0) }), current != "C" {
+            variables["LC_CTYPE"] = current
+        }
+        return variables.map { "\($0.key)=\($0.value)" }
     }
 }
 

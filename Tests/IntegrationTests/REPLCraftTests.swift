@@ -92,7 +92,7 @@ import Testing
         // The next /edit starts from the last message; an emptied file sends nothing.
         try "\n\n".write(toFile: source, atomically: true, encoding: .utf8)
         try enter(session, "/edit")
-        let cancelled = try session.waitFor { $0.contains("empty file: nothing sent") }
+        let cancelled = try session.waitFor { $0.contains("empty or unsaved file: nothing sent") }
         #expect(occurrences(Self.closing, in: cancelled) == 1)
         #expect(try String(contentsOfFile: seen, encoding: .utf8) == "What's the temperature in Seoul?")
         #expect(try savedThread(session, name: "edit.json").users == ["What's the temperature in Seoul?"])
