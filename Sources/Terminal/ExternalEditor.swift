@@ -7,7 +7,8 @@ struct ExternalEditor {
     var command: String
 
     init(environment: [String: String]) {
-        command = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
+        command =
+            [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
             .first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
     }
 

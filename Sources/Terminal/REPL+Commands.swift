@@ -138,8 +138,9 @@ extension REPL {
         do {
             let editor = ExternalEditor(environment: ProcessInfo.processInfo.environment)
             guard let text = try editor.edit(prefill) else { return renderer.notice("empty or unsaved file: nothing sent") }
-            renderer.info(text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-                .map { ($0.offset == 0 ? "> " : "... ") + $0.element }.joined(separator: "\n"))
+            renderer.info(
+                text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                    .map { ($0.offset == 0 ? "> " : "... ") + $0.element }.joined(separator: "\n"))
             record(text)
             await send(text)
         } catch {

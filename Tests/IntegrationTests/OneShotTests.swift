@@ -50,7 +50,9 @@ import Tools
         #expect(output.stdout.components(separatedBy: "Anything else you'd like to know?").count == 2, "one reply")
         let id = try #require(try threads().first?.split(separator: "\t").first)
         let shown = try run(["threads", "show", String(id)])
-        #expect(shown.stdout.contains("you> What's the temperature\nin Seoul?") || shown.stderr.contains("you> What's the temperature\nin Seoul?"))
+        #expect(
+            shown.stdout.contains("you> What's the temperature\nin Seoul?")
+                || shown.stderr.contains("you> What's the temperature\nin Seoul?"))
     }
 
     @Test func failuresExitNonZeroWithOneErrorLine() throws {
