@@ -87,16 +87,15 @@ public final class Renderer: Sendable {
         Self.write("\n", to: 1)
         if let problem = summary?.outcome.problem { notice(problem) }
         if let error { self.error(Self.oneLine(error)) }
-        notice(Self.statusLine(summary, elapsed: elapsed))
+        if let summary { notice(Self.statusLine(summary, elapsed: elapsed)) }
     }
 
-    static func statusLine(_ summary: TurnSummary?, elapsed: Duration?) -> String {
+    static func statusLine(_ summary: TurnSummary, elapsed: Duration?) -> String {
         var parts: [String] = []
         if let elapsed {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             parts.append(String(format: "%.1fs", seconds))
         }
-        guard let summary else { return parts.joined(separator: " · ") }
         if !summary.toolResults.isEmpty {
             parts.append("\(summary.toolResults.count) tool call\(summary.toolResults.count == 1 ? "" : "s")")
         }

@@ -48,7 +48,7 @@ import ThreadlineCore
         #expect(Renderer.statusLine(summary, elapsed: .milliseconds(1234)) == "1.2s · 2 tool calls · 123 in / 45 out tokens")
         let bare = TurnSummary(text: "", outcome: .completed, toolResults: [], usage: nil, toolRounds: 0)
         #expect(Renderer.statusLine(bare, elapsed: .seconds(3)) == "3.0s")
-        #expect(Renderer.statusLine(nil, elapsed: nil) == "")
+        #expect(Renderer.statusLine(bare, elapsed: nil) == "")
     }
 
     @Test func continuationPromptShowsTheInputIsOpen() {
