@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import Tools
 
 /// Multi-line input, /edit, /retry and /save in a real pseudo-terminal (tmux), checked through
 /// what the thread stored (a /save to JSON) as well as through the screen.
@@ -8,11 +9,12 @@ import Testing
     static let closing = "Anything else you'd like to know?"
     let home = TemporaryDirectory("threadline-craft")
 
-    func start(environment: [String: String] = [:]) throws -> TmuxSession {
+    func start(environment: [String: String] = [:], width: Int = 100) throws -> TmuxSession {
         let settings = environment.merging(["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0"]) { $1 }
         let assignments = settings.keys.sorted().map { "\($0)='\(settings[$0]!)'" }.joined(separator: " ")
         let session = try TmuxSession(
-            command: "env -u LANG -u LC_ALL -u LC_CTYPE NO_COLOR=1 \(assignments) '\(ProcessRunner.threadlineBinary)'")
+            command: "env -u LANG -u LC_ALL -u LC_CTYPE NO_COLOR=1 \(assignments) '\(ProcessRunner.threadlineBinary)'",
+            width: width)
         let screen = try session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
         try #require(screen.contains("Threadline · backend demo"), "REPL did not start: \(screen)")
         return session
@@ -63,18 +65,33 @@ import Testing
         try session.type("line one")
         try session.press("C-j")
         try session.waitFor { $0.contains("... ") || $0.split(separator: "\n").contains("...") }
+        // Alt-Enter (ESC CR) continues the input as Ctrl-J does.
+        try session.press("M-Enter")
         try enter(session, "What's the temperature in Seoul?")
         try session.waitFor { occurrences(Self.closing, in: $0) == 2 }
         // ↑ brings back the two-line entry whole; Enter sends it again as one message.
         try session.press("Up")
-        try session.waitFor { $0.contains("> line one\nWhat's the temperature in Seoul?") }
+        try session.waitFor { $0.contains("> line one\n\nWhat's the temperature in Seoul?") }
         try session.press("Enter")
         try session.waitFor { occurrences(Self.closing, in: $0) == 3 }
         let saved = try savedThread(session, name: "block.json")
-        let joined = "line one\nWhat's the temperature in Seoul?"
+        let joined = "line one\n\nWhat's the temperature in Seoul?"
         #expect(saved.users == ["What's the temperature in Busan?\n/help is text here", joined, joined])
         let history = try String(contentsOfFile: home.file("history"), encoding: .utf8)
-        #expect(history.contains("line one\\nWhat's the temperature in Seoul?\n"), "one history entry: \(history)")
+        #expect(history.contains("line one\\n\\nWhat's the temperature in Seoul?\n"), "one history entry: \(history)")
+    }
+
+    @Test func hangulRepliesWrapBetweenWordsAtTheTerminalWidth() throws {
+        // At 30 columns each sentence of the reply fills one row when wrapped by display width;
+        // the terminal's own wrapping would cut "오늘" off the first row instead.
+        let temperature = DemoWeather.temperature(location: "부산/경상남도")
+        let rain = Int((DemoWeather.rainProbability(location: "부산/경상남도") * 100).rounded())
+        let session = try start(width: 30)
+        try enter(session, "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?")
+        let screen = try session.waitFor { $0.contains("알려주세요!") }
+        let rows = screen.split(separator: "\n").map(String.init)
+        #expect(rows.contains("부산의 현재 기온은 \(temperature)°C입니다."), "\(rows)")
+        #expect(rows.contains("오늘 비가 올 확률은 \(rain)%입니다."), "\(rows)")
     }
 
     @Test func editSendsWhatTheEditorSavedAndAnEmptyFileCancels() throws {
