@@ -129,9 +129,11 @@ static inline unsigned char tl_paste(EditLine *el, int ch) {
             if (++matched == sizeof end - 1) break;
             continue;
         }
-        // A partial end marker was pasted text after all.
-        for (size_t i = 0; i <= matched; i++) {
-            char next = i < matched ? end[i] : byte;
+        // A partial end marker was pasted text after all; an ESC may start the real one.
+        size_t partial = matched;
+        int restart = byte == end[0];
+        for (size_t i = 0; i < partial + !restart; i++) {
+            char next = i < partial ? end[i] : byte;
             if (next == '\n' && after_cr) {
                 after_cr = 0;
                 continue;
@@ -145,7 +147,7 @@ static inline unsigned char tl_paste(EditLine *el, int ch) {
             }
             text[used++] = after_cr ? '\n' : next;
         }
-        matched = 0;
+        matched = restart ? 1 : 0;
     }
     text[used] = '\0';
     el_insertstr(el, text);
