@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -59,6 +60,122 @@ static inline int tl_take_interrupt(void) {
         return 1;
     }
     return 0;
+}
+
+// MARK: window size
+
+static volatile sig_atomic_t tl_winch_generation = 0;
+
+static inline void tl_on_sigwinch(int signo) {
+    (void)signo;
+    tl_winch_generation++;
+}
+
+/// Counts SIGWINCH in a generation number, so each reader of it sees every resize once.
+static inline void tl_install_winch_counter(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = tl_on_sigwinch;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGWINCH, &action, NULL);
+}
+
+static inline int tl_winch_count(void) { return (int)tl_winch_generation; }
+
+/// Columns of the terminal on stdout, or 0 when it is not a terminal.
+static inline int tl_terminal_columns(void) {
+    struct winsize size;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0) return 0;
+    return size.ws_col;
+}
+
+// MARK: bracketed paste (the terminal wraps a paste in ESC[200~ … ESC[201~)
+
+/// Turns bracketed paste on or off; a no-op unless stdout is a terminal.
+static inline void tl_set_bracketed_paste(int on) {
+    if (!isatty(STDOUT_FILENO)) return;
+    const char *sequence = on ? "\033[?2004h" : "\033[?2004l";
+    (void)write(STDOUT_FILENO, sequence, strlen(sequence));
+}
+
+static inline void tl_bracketed_paste_off(void) { tl_set_bracketed_paste(0); }
+
+/// Enables bracketed paste for the session and makes sure it is off again at exit.
+static inline void tl_enable_bracketed_paste(void) {
+    static int registered = 0;
+    if (!registered) {
+        atexit(tl_bracketed_paste_off);
+        registered = 1;
+    }
+    tl_set_bracketed_paste(1);
+}
+
+/// Bound to ESC[200~: reads the pasted bytes up to ESC[201~ and inserts them as they are,
+/// newlines included (CR and CRLF become LF), so a paste of several lines is one input.
+static inline unsigned char tl_paste(EditLine *el, int ch) {
+    (void)ch;
+    static const char end[] = "\033[201~";
+    size_t capacity = 4096, used = 0, matched = 0;
+    int after_cr = 0;
+    char *text = malloc(capacity);
+    if (text == NULL) return CC_ERROR;
+    for (;;) {
+        char byte;
+        ssize_t count = read(STDIN_FILENO, &byte, 1);
+        if (count < 0 && errno == EINTR) continue;
+        if (count <= 0) break;
+        if (byte == end[matched]) {
+            if (++matched == sizeof end - 1) break;
+            continue;
+        }
+        // A partial end marker was pasted text after all; an ESC may start the real one.
+        size_t partial = matched;
+        int restart = byte == end[0];
+        for (size_t i = 0; i < partial + !restart; i++) {
+            char next = i < partial ? end[i] : byte;
+            if (next == '\n' && after_cr) {
+                after_cr = 0;
+                continue;
+            }
+            after_cr = next == '\r';
+            if (used + 2 >= capacity) {
+                char *grown = realloc(text, capacity * 2);
+                if (grown == NULL) continue;
+                text = grown;
+                capacity *= 2;
+            }
+            text[used++] = after_cr ? '\n' : next;
+        }
+        matched = restart ? 1 : 0;
+    }
+    text[used] = '\0';
+    el_insertstr(el, text);
+    free(text);
+    return CC_REFRESH;
+}
+
+// MARK: how a read ended: Enter, Ctrl-J/Alt-Enter (more lines follow), or Ctrl-X Ctrl-E (editor)
+
+#define TL_END_SEND 0
+#define TL_END_CONTINUE 1
+#define TL_END_EDIT 2
+static int tl_line_end = TL_END_SEND;
+
+// Both end the read through an Enter pushed as input, so libedit's own ed-newline moves the
+// cursor below the line exactly as Enter does.
+static inline unsigned char tl_continue_line(EditLine *el, int ch) {
+    (void)ch;
+    tl_line_end = TL_END_CONTINUE;
+    el_push(el, "\r");
+    return CC_NORM;
+}
+
+static inline unsigned char tl_edit_line(EditLine *el, int ch) {
+    (void)ch;
+    tl_line_end = TL_END_EDIT;
+    el_push(el, "\r");
+    return CC_NORM;
 }
 
 // MARK: prompt
@@ -205,21 +322,38 @@ static inline EditLine *tl_editor_open(const char *program, History *list) {
     el_set(el, EL_BIND, "^R", "em-inc-search-prev", NULL);
     el_set(el, EL_ADDFN, "tl-complete", "Complete slash commands", tl_complete);
     el_set(el, EL_BIND, "^I", "tl-complete", NULL);
+    el_set(el, EL_ADDFN, "tl-paste", "Insert a bracketed paste as one input", tl_paste);
+    el_set(el, EL_BIND, "\033[200~", "tl-paste", NULL);
+    el_set(el, EL_ADDFN, "tl-continue", "End the line; the input goes on", tl_continue_line);
+    el_set(el, EL_BIND, "^J", "tl-continue", NULL);
+    el_set(el, EL_BIND, "\033^M", "tl-continue", NULL);
+    el_set(el, EL_ADDFN, "tl-edit", "Edit the input in $VISUAL/$EDITOR", tl_edit_line);
+    el_set(el, EL_BIND, "^X^E", "tl-edit", NULL);
     el_set(el, EL_GETCFN, tl_read_char);
     // SIGINT would hit any thread, not the one blocked in read(): take ^C as a byte instead.
     el_set(el, EL_SETTY, "-d", "-isig", NULL);
+    // Enter must arrive as CR and Ctrl-J as LF, so that they can do different things.
+    el_set(el, EL_SETTY, "-d", "-icrnl", "-inlcr", NULL);
     el_source(el, NULL);
     return el;
 }
 
 /// Reads one line with the wide API and returns it as malloc'd UTF-8 without the trailing
-/// newline, or NULL at end of input. *interrupted is set when Ctrl-C ended the read.
-static inline char *tl_editor_read_line(EditLine *el, int *interrupted) {
+/// newline, or NULL at end of input. *interrupted is set when Ctrl-C ended the read; *ending
+/// says which key ended it (TL_END_*).
+static inline char *tl_editor_read_line(EditLine *el, int *interrupted, int *ending) {
+    static int seen_winch = 0;
     int count = 0;
     *interrupted = 0;
     errno = 0;
     tl_interrupted = 0;
+    tl_line_end = TL_END_SEND;
+    if (seen_winch != tl_winch_generation) {
+        seen_winch = tl_winch_generation;
+        el_resize(el);
+    }
     const wchar_t *line = el_wgets(el, &count);
+    *ending = tl_line_end;
     if (tl_take_interrupt()) {
         *interrupted = 1;
         return NULL;

@@ -64,15 +64,8 @@ public final class HistoryFile {
     }
 
     private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw HistoryError(path: path, code: errno)
-            }
-            offset += written
-        }
+        let code = Terminal.writeAll(descriptor, bytes)
+        guard code == 0 else { throw HistoryError(path: path, code: code) }
     }
 
     static func escape(_ entry: String) -> String {

@@ -3,7 +3,12 @@ import Foundation
 
 /// What one read at the prompt produced.
 public enum LineInput: Sendable, Equatable {
+    /// A line ended with Enter; it may hold newlines (a bracketed paste, a recalled entry).
     case line(String)
+    /// A line ended with Ctrl-J or Alt-Enter: the input goes on with the next line.
+    case continued(String)
+    /// Ctrl-X Ctrl-E: the input so far is to be finished in `$VISUAL`/`$EDITOR`.
+    case edit(String)
     /// Ctrl-C at the prompt: the line was cleared.
     case interrupted
     case endOfInput
@@ -27,15 +32,36 @@ public enum TerminalInfo {
     public static var stdinIsTTY: Bool { tl_stdin_is_tty() != 0 }
     public static var stdoutIsTTY: Bool { tl_stdout_is_tty() != 0 }
 
-    /// Makes Ctrl-C set a flag instead of killing the process (interactive sessions only).
-    public static func trapInterrupts() { tl_install_sigint_flag() }
+    /// Makes Ctrl-C set a flag instead of killing the process, and counts window resizes
+    /// (interactive sessions only).
+    public static func trapInterrupts() {
+        tl_install_sigint_flag()
+        tl_install_winch_counter()
+    }
+
+    /// Columns of the terminal on stdout; nil when stdout is not a terminal.
+    public static var columns: Int? {
+        let columns = Int(tl_terminal_columns())
+        return columns > 0 ? columns : nil
+    }
+
+    /// Increases with every SIGWINCH once `trapInterrupts` ran.
+    public static var resizeCount: Int { Int(tl_winch_count()) }
+
+    /// Runs `body` with bracketed paste off, e.g. while an editor owns the terminal.
+    public static func withBracketedPasteOff<T>(_ body: () throws -> T) rethrows -> T {
+        tl_set_bracketed_paste(0)
+        defer { if stdinIsTTY { tl_set_bracketed_paste(1) } }
+        return try body()
+    }
 
     /// True once per Ctrl-C received since the last call.
     public static func takeInterrupt() -> Bool { tl_take_interrupt() != 0 }
 }
 
 /// libedit on a terminal: emacs keys, history recall, Ctrl-R search, Tab completion of
-/// slash commands, and Hangul input whatever LANG says.
+/// slash commands, Hangul input whatever LANG says, and bracketed paste (a pasted block of
+/// several lines is one input; Ctrl-J or Alt-Enter continue the input on a new line).
 public final class EditLineReader: LineReader {
     private let history: OpaquePointer
     private let editor: OpaquePointer
@@ -55,9 +81,11 @@ public final class EditLineReader: LineReader {
             }
         }
         pointers.forEach { free($0) }
+        tl_enable_bracketed_paste()
     }
 
     deinit {
+        tl_set_bracketed_paste(0)
         tl_editor_close(editor)
         tl_history_close(history)
     }
@@ -65,11 +93,17 @@ public final class EditLineReader: LineReader {
     public func readLine(prompt: String) -> LineInput {
         tl_set_prompt(prompt)
         var interrupted: Int32 = 0
-        guard let raw = tl_editor_read_line(editor, &interrupted) else {
+        var ending: Int32 = 0
+        guard let raw = tl_editor_read_line(editor, &interrupted, &ending) else {
             return interrupted != 0 ? .interrupted : .endOfInput
         }
         defer { free(raw) }
-        return .line(String(cString: raw))
+        let text = String(cString: raw)
+        switch ending {
+        case TL_END_CONTINUE: return .continued(text)
+        case TL_END_EDIT: return .edit(text)
+        default: return .line(text)
+        }
     }
 
     public func remember(_ entry: String) {

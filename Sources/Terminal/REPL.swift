@@ -1,16 +1,18 @@
 import Foundation
 import ThreadlineCore
 
-/// The chat loop: reads lines, runs slash commands, sends everything else as a user message
-/// and streams the run through the `RunDriver`.
+/// The chat loop: reads input (one line, a `"""` block, Ctrl-J continued lines, a paste), runs
+/// slash commands, sends everything else as a user message and streams the run through the
+/// `RunDriver`.
 public final class REPL {
-    private let backend: any ChatBackend
-    private let driver: RunDriver
-    private let reader: any LineReader
-    private let renderer: Renderer
-    private let history: HistoryFile?
-    private let assistantInstructions: String
-    private var session: SessionState
+    let backend: any ChatBackend
+    let driver: RunDriver
+    let reader: any LineReader
+    let renderer: Renderer
+    let history: HistoryFile?
+    let assistantInstructions: String
+    var session: SessionState
+    private var input = MultilineInput()
 
     public init(
         backend: any ChatBackend, driver: RunDriver, reader: any LineReader, renderer: Renderer,
@@ -30,30 +32,50 @@ public final class REPL {
     public func run() async {
         if renderer.interactive { await printBanner() }
         while true {
-            let prompt = renderer.prompt(overrideActive: session.hasInstructionOverride)
+            let prompt = renderer.prompt(overrideActive: session.hasInstructionOverride, continuing: input.isOpen)
+            let step: MultilineInput.Step
             switch await read(prompt: prompt) {
             case .endOfInput:
+                // An unfinished block is sent, not lost.
+                if let open = input.flush() { _ = await submit(open, literal: true) }
                 if renderer.interactive { renderer.info("") }
                 return
             case .interrupted:
+                input.reset()
                 continue
             case .invalidEncoding(let number):
                 renderer.error("input line \(number) is not valid UTF-8; skipped")
-            case .line(let raw):
-                let line = raw.trimmingCharacters(in: .whitespaces)
-                guard !line.isEmpty else { continue }
-                record(line)
-                if let parsed = SlashCommandParser.parse(line) {
-                    switch parsed {
-                    case .success(.quit): return
-                    case .success(let command): await perform(command)
-                    case .failure(let error): renderer.error(error.description)
-                    }
-                } else {
-                    await send(SlashCommandParser.messageText(line))
-                }
+                continue
+            case .line(let raw): step = input.add(raw)
+            case .continued(let raw): step = input.add(raw, continued: true)
+            case .edit(let raw):
+                _ = input.add(raw, continued: true)
+                await composeInEditor(prefill: input.flush() ?? "")
+                continue
             }
+            guard case .complete(let text, let literal) = step, !text.isEmpty else { continue }
+            guard await submit(text, literal: literal) else { return }
         }
+    }
+
+    /// One-shot mode: sends `text` as one message, streams the reply; true when the run completed.
+    public func sendOnce(_ text: String) async -> Bool {
+        await send(text)
+    }
+
+    /// Runs a slash command or sends a message; false after /quit.
+    private func submit(_ text: String, literal: Bool) async -> Bool {
+        record(text)
+        guard !literal, let parsed = SlashCommandParser.parse(text) else {
+            await send(literal ? text : SlashCommandParser.messageText(text))
+            return true
+        }
+        switch parsed {
+        case .success(.quit): return false
+        case .success(let command): await perform(command)
+        case .failure(let error): renderer.error(error.description)
+        }
+        return true
     }
 
     /// Reads on a separate thread: libedit blocks, and the async pool is small.
@@ -66,7 +88,7 @@ public final class REPL {
         }
     }
 
-    private func record(_ line: String) {
+    func record(_ line: String) {
         guard renderer.interactive else { return }
         reader.remember(line)
         do { try history?.add(line) } catch { renderer.error("\(error)") }
@@ -81,26 +103,40 @@ public final class REPL {
 
     // MARK: a turn
 
-    private func send(_ text: String) async {
-        let threadID = session.threadID
+    /// Appends the message and runs a turn; true when the run completed.
+    @discardableResult
+    func send(_ text: String) async -> Bool {
         do {
-            try await backend.appendUserMessage(text, threadID: threadID)
+            try await backend.appendUserMessage(text, threadID: session.threadID)
         } catch {
             renderer.error(Renderer.oneLine(error))
-            return
+            return false
         }
+        return await runTurn()
+    }
+
+    /// Streams one run on the current thread (after a new message, or again for /retry).
+    @discardableResult
+    func runTurn() async -> Bool {
+        let threadID = session.threadID
         let options = session.takeRunOptions()
         let driver = driver
         let renderer = renderer
+        let start = ContinuousClock.now
         let turn = Task {
             try await driver.runTurn(threadID: threadID, options: options) { renderer.handle($0) }
         }
         let watcher = renderer.interactive ? Self.cancelOnInterrupt(turn) : nil
         let result = await turn.result
         watcher?.cancel()
+        let elapsed = ContinuousClock.now - start
         switch result {
-        case .success(let summary): renderer.finishReply(summary)
-        case .failure(let error): renderer.finishReply(nil, error: error)
+        case .success(let summary):
+            renderer.finishReply(summary, elapsed: elapsed)
+            return summary.outcome == .completed
+        case .failure(let error):
+            renderer.finishReply(nil, error: error, elapsed: elapsed)
+            return false
         }
     }
 
@@ -116,111 +152,6 @@ public final class REPL {
                 try? await Task.sleep(for: .milliseconds(40))
             }
         }
-    }
-
-    // MARK: slash commands
-
-    private func perform(_ command: SlashCommand) async {
-        do {
-            switch command {
-            case .help: renderer.info(SlashCommandParser.helpText)
-            case .instructions(let action): changeInstructions(action)
-            case .new: try await startNewThread()
-            case .threads: try await listThreads()
-            case .resume(let id): try await resume(id)
-            case .show: await show()
-            case .tools: renderer.info(toolsText())
-            case .model(let name): await changeModel(name)
-            case .history: try await showHistory()
-            case .quit: break
-            }
-        } catch {
-            renderer.error(Renderer.oneLine(error))
-        }
-    }
-
-    private func changeInstructions(_ action: InstructionsAction) {
-        switch action {
-        case .show: break
-        case .clear: session.clearInstructions()
-        case .sticky(let text): session.stickyInstructions = text
-        case .once(let text): session.onceInstructions = text
-        case .add(let text): session.additionalInstructions = text
-        }
-        showInstructions()
-    }
-
-    private func showInstructions() {
-        var lines: [String] = []
-        if let once = session.onceInstructions { lines.append("instructions for the next run only: \(once)") }
-        if let sticky = session.stickyInstructions { lines.append("instructions (sticky): \(sticky)") }
-        if let added = session.additionalInstructions { lines.append("additional instructions: \(added)") }
-        if lines.isEmpty { lines.append("assistant's instructions (no override): \(assistantInstructions)") }
-        lines.forEach(renderer.notice)
-    }
-
-    private func startNewThread() async throws {
-        let thread = try await backend.createThread()
-        session.threadID = thread.id
-        var message = "new thread \(thread.id)"
-        if let sticky = session.stickyInstructions { message += "; sticky instructions kept: \(sticky)" }
-        renderer.notice(message)
-    }
-
-    private func listThreads() async throws {
-        let threads = try await backend.listThreads(limit: 20)
-        guard !threads.isEmpty else { return renderer.info("no threads yet") }
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        for thread in threads {
-            let marker = thread.id == session.threadID ? "*" : " "
-            let title = Renderer.truncated(thread.title ?? "(empty)", to: 60)
-            renderer.info("\(marker) \(thread.id)  \(formatter.string(from: thread.createdAt))  \(title)")
-        }
-    }
-
-    private func resume(_ id: String) async throws {
-        let thread = try await backend.thread(id: id)
-        session.threadID = thread.id
-        renderer.notice("resumed thread \(thread.id)" + (thread.title.map { ": \($0)" } ?? ""))
-    }
-
-    private func show() async {
-        let description = await backend.describe()
-        renderer.info("backend:  \(description.name) (\(description.detail))")
-        renderer.info("model:    \(session.model ?? description.model)")
-        renderer.info("thread:   \(session.threadID)")
-        showInstructions()
-        renderer.info("tools:    \(driver.toolRunner.registry.names.joined(separator: ", "))")
-    }
-
-    private func toolsText() -> String {
-        let tools = driver.toolRunner.registry.tools
-        guard !tools.isEmpty else { return "no tools configured" }
-        let width = tools.map(\.name.count).max() ?? 0
-        let providerWidth = tools.map(\.provider.count).max() ?? 0
-        return tools.map { tool in
-            tool.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                + tool.provider.padding(toLength: providerWidth + 2, withPad: " ", startingAt: 0)
-                + (tool.unavailableReason.map { "not ready: \($0)" } ?? "ready")
-        }
-        .joined(separator: "\n")
-    }
-
-    private func changeModel(_ name: String?) async {
-        guard let name else {
-            let description = await backend.describe()
-            return renderer.info("model: \(session.model ?? description.model)")
-        }
-        session.model = name
-        await backend.setModel(name)
-        renderer.notice("model for following runs: \(name)")
-    }
-
-    private func showHistory() async throws {
-        let entries = try await backend.transcript(threadID: session.threadID)
-        guard !entries.isEmpty else { return renderer.info("this thread is empty") }
-        renderer.transcript(entries)
     }
 }
 

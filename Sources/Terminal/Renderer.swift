@@ -2,23 +2,34 @@ import Foundation
 import Synchronization
 import ThreadlineCore
 
-/// Writes the conversation to the terminal. Interactive: everything on stdout, tool lines dim.
-/// Piped: stdout carries only the assistant's text, one reply per turn ending with a newline;
-/// tool calls, notices and errors go to stderr.
+/// Writes the conversation to the terminal. Interactive: everything on stdout, tool lines dim,
+/// the reply wrapped at the terminal width. Piped: stdout carries only the assistant's text,
+/// one reply per turn ending with a newline; tool calls, notices and errors go to stderr.
 public final class Renderer: Sendable {
     public let interactive: Bool
     public let color: Bool
-    /// Whether the current reply has written text that does not end with a newline yet.
+    /// The terminal's current width, asked before each delta; nil: no wrapping.
+    private let columns: (@Sendable () -> Int?)?
     private let replyState = Mutex(ReplyState())
 
     private struct ReplyState {
         var wroteText = false
+        /// Whether what was written of the current reply ends with a newline.
         var endsWithNewline = true
+        var wrapper: ReplyWrapper?
+
+        /// Takes the text the wrapper still holds, to be written now.
+        mutating func flush() -> String {
+            let rest = wrapper?.finish() ?? ""
+            if !rest.isEmpty { endsWithNewline = rest.hasSuffix("\n") }
+            return rest
+        }
     }
 
-    public init(interactive: Bool, color: Bool) {
+    public init(interactive: Bool, color: Bool, columns: (@Sendable () -> Int?)? = nil) {
         self.interactive = interactive
         self.color = color
+        self.columns = columns
     }
 
     /// Color unless NO_COLOR is set (any value) or stdout is not a terminal.
@@ -31,11 +42,19 @@ public final class Renderer: Sendable {
     public func handle(_ event: DriverEvent) {
         switch event {
         case .textDelta(let text):
-            replyState.withLock { state in
+            let width = columns?()
+            let output = replyState.withLock { state -> String in
                 state.wroteText = true
-                state.endsWithNewline = text.hasSuffix("\n")
+                var output = text
+                if let width {
+                    var wrapper = state.wrapper ?? ReplyWrapper(width: width)
+                    output = wrapper.resize(to: width) + wrapper.feed(text)
+                    state.wrapper = wrapper
+                }
+                if !output.isEmpty { state.endsWithNewline = output.hasSuffix("\n") }
+                return output
             }
-            Self.write(text, to: 1)
+            Self.write(output, to: 1)
         case .toolCallsStarted:
             break
         case .toolCallFinished(let result):
@@ -49,12 +68,14 @@ public final class Renderer: Sendable {
         }
     }
 
-    /// Ends the reply: newline, a mark on partial text, the reason for anything but success.
-    public func finishReply(_ summary: TurnSummary?, error: (any Error)? = nil) {
-        let wroteText = replyState.withLock { state in
+    /// Ends the reply: newline, a mark on partial text, the reason for anything but success,
+    /// then one dim status line (elapsed time, tool calls, tokens; stderr when piped).
+    public func finishReply(_ summary: TurnSummary?, error: (any Error)? = nil, elapsed: Duration? = nil) {
+        let (wroteText, rest) = replyState.withLock { state in
             defer { state = ReplyState() }
-            return state.wroteText
+            return (state.wroteText, state.flush())
         }
+        Self.write(rest, to: 1)
         if wroteText && summary?.outcome != .completed {
             let mark = summary?.outcome == .cancelled ? "[cancelled: partial reply]" : "[incomplete reply]"
             if interactive {
@@ -66,13 +87,15 @@ public final class Renderer: Sendable {
         Self.write("\n", to: 1)
         if let problem = summary?.outcome.problem { notice(problem) }
         if let error { self.error(Self.oneLine(error)) }
-        if interactive, let summary {
-            notice(statusLine(summary))
-        }
+        if let summary { notice(Self.statusLine(summary, elapsed: elapsed)) }
     }
 
-    private func statusLine(_ summary: TurnSummary) -> String {
+    static func statusLine(_ summary: TurnSummary, elapsed: Duration?) -> String {
         var parts: [String] = []
+        if let elapsed {
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            parts.append(String(format: "%.1fs", seconds))
+        }
         if !summary.toolResults.isEmpty {
             parts.append("\(summary.toolResults.count) tool call\(summary.toolResults.count == 1 ? "" : "s")")
         }
@@ -83,10 +106,11 @@ public final class Renderer: Sendable {
     }
 
     private func breakLineIfNeeded() {
-        let needsBreak = replyState.withLock { state in
+        let (rest, needsBreak) = replyState.withLock { state in
             defer { state.endsWithNewline = true }
-            return !state.endsWithNewline
+            return (state.flush(), !state.endsWithNewline)
         }
+        Self.write(rest, to: 1)
         if needsBreak { Self.write("\n", to: interactive ? 1 : 2) }
     }
 
@@ -97,11 +121,15 @@ public final class Renderer: Sendable {
         Self.write(text + "\n", to: interactive ? 1 : 2)
     }
 
-    /// A thread's conversation, as `/history` and `threads show` print it.
+    /// A thread's conversation, as `/history` and `threads show` print it; a reply that a
+    /// `/retry` replaced is dim and marked.
     public func transcript(_ entries: [TranscriptEntry]) {
-        for entry in entries {
+        let superseded = TranscriptEntry.supersededIndices(in: entries)
+        for (index, entry) in entries.enumerated() {
             switch entry.kind {
             case .user: info("you> \(entry.text)")
+            case .assistant where superseded.contains(index):
+                info(styled(entry.text + (entry.isPartial ? " [partial]" : "") + " [superseded]", .dim))
             case .assistant: info(entry.text + (entry.isPartial ? " [partial]" : ""))
             case .toolCall(let name, let arguments, let output):
                 let result = ToolCallResult(
@@ -138,9 +166,11 @@ public final class Renderer: Sendable {
         color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
 
-    /// The prompt; it names an active instructions override so it is always visible.
-    public func prompt(overrideActive: Bool) -> String {
-        overrideActive ? "[instructions] > " : "> "
+    /// The prompt; it names an active instructions override so it is always visible, and is
+    /// `... ` while a multi-line input is still open.
+    public func prompt(overrideActive: Bool, continuing: Bool = false) -> String {
+        if continuing { return "... " }
+        return overrideActive ? "[instructions] > " : "> "
     }
 
     /// `get_rain_probability(location: 부산/경상남도) = 0.06`, one line, long outputs cut.
@@ -171,14 +201,7 @@ public final class Renderer: Sendable {
     }
 
     static func write(_ text: String, to descriptor: Int32) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            bytes = bytes.dropFirst(written)
-        }
+        guard !text.isEmpty else { return }
+        writeAll(descriptor, Array(text.utf8))
     }
 }

@@ -23,6 +23,12 @@ public enum SlashCommand: Sendable, Equatable {
     case tools
     case model(String?)
     case history
+    /// Compose a message in `$VISUAL`/`$EDITOR`, prefilled with the text or the last message.
+    case edit(String?)
+    /// Run the last user message again; the previous reply stays, marked superseded.
+    case retry
+    /// Write the thread to a file (Markdown, or JSON for `.json`); nil: the default name.
+    case save(path: String?, force: Bool)
     case quit
 }
 
@@ -59,6 +65,13 @@ extension SlashCommandSpec {
             name: "model", usage: "[NAME]", summary: "use another model for following runs; alone: show",
             parse: { .success(.model($0.isEmpty ? nil : $0)) }),
         simple("history", "show this thread's conversation", .history),
+        SlashCommandSpec(
+            name: "edit", usage: "[TEXT]", summary: "write the message in $VISUAL/$EDITOR (prefilled with TEXT or the last message)",
+            parse: { .success(.edit($0.isEmpty ? nil : $0)) }),
+        simple("retry", "run the last message again (the previous reply stays, marked superseded)", .retry),
+        SlashCommandSpec(
+            name: "save", usage: "[FILE] [--force]",
+            summary: "write the thread as Markdown, or JSON for *.json (default threadline-THREAD.md)", parse: parseSave),
         simple("quit", "leave (also Ctrl-D)", .quit),
     ]
 
@@ -70,6 +83,14 @@ extension SlashCommandSpec {
 
     private static func usageError(_ name: String, _ usage: String) -> SlashCommandError {
         SlashCommandError(description: "usage: /\(name) \(usage)")
+    }
+
+    private static func parseSave(_ text: String) -> Result<SlashCommand, SlashCommandError> {
+        var words = text.split(separator: " ").map(String.init)
+        let force = words.contains("--force")
+        words.removeAll { $0 == "--force" }
+        guard words.count <= 1, !(words.first?.hasPrefix("-") ?? false) else { return .failure(usageError("save", "[FILE] [--force]")) }
+        return .success(.save(path: words.first, force: force))
     }
 
     private static func parseInstructions(_ text: String) -> Result<SlashCommand, SlashCommandError> {
@@ -140,6 +161,8 @@ public enum SlashCommandParser {
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }
             .joined(separator: "\n")
-            + "\n\nCtrl-C cancels a reply, Ctrl-R searches history, Tab completes commands, //text sends \"/text\"."
+            + "\n\nCtrl-C cancels a reply, Ctrl-R searches history, Tab completes commands, //text sends \"/text\".\n"
+            + "Ctrl-J or Alt-Enter starts a new line; a line of \"\"\" opens a block up to the next \"\"\"; a paste is one message;\n"
+            + "Ctrl-X Ctrl-E edits the input in $VISUAL/$EDITOR."
     }
 }

@@ -12,6 +12,11 @@ struct ChatCommand: AsyncParsableCommand {
             With a terminal on stdin this is an interactive REPL (/help lists the commands). \
             Otherwise each input line is one user message; stdout carries only the replies, \
             one per turn, and tool calls, notices and errors go to stderr.
+
+            One-shot: `threadline -p "question"` or `threadline question words` sends one \
+            message on a new thread (the current one with --continue, or --thread ID), prints \
+            the reply and exits, non-zero when the run fails; `-` reads the whole of stdin as \
+            the message.
             """)
 
     @OptionGroup var backendOptions: BackendOptions
@@ -31,8 +36,15 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "Seconds each tool call may take before it becomes an error output.")
     var toolTimeout: Double = 30
 
+    @Option(name: [.customShort("p"), .customLong("prompt")], help: "Send this one message, print the reply, exit (- reads stdin).")
+    var prompt: String?
+
+    @Argument(help: "A question to send one-shot, as with -p (- reads stdin).")
+    var question: [String] = []
+
     func validate() throws {
         if thread != nil && continueLast { throw ValidationError("--thread and --continue exclude each other") }
+        if prompt != nil && !question.isEmpty { throw ValidationError("give the question either with -p or as arguments, not both") }
         guard toolTimeout > 0, toolTimeout.isFinite else { throw ValidationError("--tool-timeout must be positive") }
     }
 
@@ -40,10 +52,20 @@ struct ChatCommand: AsyncParsableCommand {
         TerminalInfo.setUpLocale()
         let environment = ProcessInfo.processInfo.environment
         let paths = StatePaths(environment: environment)
-        let interactive = TerminalInfo.stdinIsTTY
+        let oneShot: String?
+        do {
+            oneShot = try oneShotMessage()
+        } catch {
+            Renderer(interactive: false, color: false).error("\(error)")
+            throw ExitCode.failure
+        }
+        let interactive = oneShot == nil && TerminalInfo.stdinIsTTY
+        // Replies wrap at the terminal's width only in the REPL; one-shot output stays as written.
+        let columns: (@Sendable () -> Int?)? = interactive && TerminalInfo.stdoutIsTTY ? { @Sendable in TerminalInfo.columns } : nil
         let renderer = Renderer(
             interactive: interactive,
-            color: Renderer.wantsColor(environment: environment, stdoutIsTTY: TerminalInfo.stdoutIsTTY))
+            color: Renderer.wantsColor(environment: environment, stdoutIsTTY: TerminalInfo.stdoutIsTTY), columns: columns)
+        let repl: REPL
         do {
             let configuration = try Configuration.load(directory: try backendOptions.configDirectory(paths: paths))
             let backend = try await backendOptions.makeBackend(
@@ -57,16 +79,36 @@ struct ChatCommand: AsyncParsableCommand {
             let driver = RunDriver(
                 backend: backend,
                 toolRunner: ToolRunner(registry: configuration.tools, timeout: .milliseconds(Int(toolTimeout * 1000))))
-            let repl = REPL(
+            repl = REPL(
                 backend: backend, driver: driver, reader: reader, renderer: renderer, history: history,
                 session: session, assistantInstructions: configuration.assistant.instructions ?? "")
-            await repl.run()
         } catch let error as ValidationError {
             throw error
         } catch {
             renderer.error(Renderer.oneLine(error))
             throw ExitCode.failure
         }
+        guard let oneShot else { return await repl.run() }
+        guard await repl.sendOnce(oneShot) else { throw ExitCode.failure }
+    }
+
+    /// The one-shot message from -p or the arguments (`-`: all of stdin); nil for a chat.
+    private func oneShotMessage() throws -> String? {
+        guard let given = prompt ?? (question.isEmpty ? nil : question.joined(separator: " ")) else { return nil }
+        var text = given
+        if given == "-" {
+            guard let input = String(validating: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) else {
+                throw OneShotError(description: "stdin is not valid UTF-8; nothing sent")
+            }
+            text = input
+        }
+        text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw OneShotError(description: "the message is empty; nothing sent") }
+        return text
+    }
+
+    private struct OneShotError: Error, CustomStringConvertible {
+        var description: String
     }
 
     private func openThread(_ backend: any ChatBackend) async throws -> String {

@@ -39,4 +39,19 @@ import ThreadlineCore
         #expect(renderer.prompt(overrideActive: false) == "> ")
         #expect(renderer.prompt(overrideActive: true).contains("[instructions]"))
     }
+
+    @Test func statusLineHasElapsedTimeToolCallsAndTokens() {
+        let call = ToolCallResult(call: ToolCallRequest(id: "c", name: "f", arguments: "{}"), output: "1", isError: false)
+        let summary = TurnSummary(
+            text: "", outcome: .completed, toolResults: [call, call], usage: TokenUsage(inputTokens: 123, outputTokens: 45),
+            toolRounds: 1)
+        #expect(Renderer.statusLine(summary, elapsed: .milliseconds(1234)) == "1.2s · 2 tool calls · 123 in / 45 out tokens")
+        let bare = TurnSummary(text: "", outcome: .completed, toolResults: [], usage: nil, toolRounds: 0)
+        #expect(Renderer.statusLine(bare, elapsed: .seconds(3)) == "3.0s")
+        #expect(Renderer.statusLine(bare, elapsed: nil) == "")
+    }
+
+    @Test func continuationPromptShowsTheInputIsOpen() {
+        #expect(Renderer(interactive: true, color: false).prompt(overrideActive: true, continuing: true) == "... ")
+    }
 }

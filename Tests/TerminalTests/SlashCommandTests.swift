@@ -80,4 +80,16 @@ import Testing
         #expect(SlashCommandParser.editDistance("", "new") == 3)
         #expect(SlashCommandParser.editDistance("tools", "") == 5)
     }
+
+    @Test func editRetryAndSaveParse() throws {
+        #expect(try parse("/edit")?.get() == .edit(nil))
+        #expect(try parse("/edit draft text")?.get() == .edit("draft text"))
+        #expect(try parse("/retry")?.get() == .retry)
+        #expect(try parse("/save")?.get() == .save(path: nil, force: false))
+        #expect(try parse("/save out.json")?.get() == .save(path: "out.json", force: false))
+        #expect(try parse("/save --force out.md")?.get() == .save(path: "out.md", force: true))
+        #expect(throws: SlashCommandError.self) { try parse("/save a b")?.get() }
+        #expect(throws: SlashCommandError.self) { try parse("/save --bogus")?.get() }
+        #expect(throws: SlashCommandError.self) { try parse("/retry now")?.get() }
+    }
 }

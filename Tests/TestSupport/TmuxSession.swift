@@ -59,7 +59,7 @@ public final class TmuxSession {
     }
 
     @discardableResult
-    private func tmux(_ arguments: [String]) throws -> String {
+    func tmux(_ arguments: [String]) throws -> String {
         guard let executable = Self.executable else { throw TmuxError("tmux is not installed; run `make test`, which installs it") }
         let output = try ProcessRunner.run(executable, ["-S", socket] + arguments)
         return output.stdout

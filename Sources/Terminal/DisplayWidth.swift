@@ -1,0 +1,54 @@
+/// How many terminal columns text takes, like wcwidth(3) but per grapheme cluster: East Asian
+/// Wide and Fullwidth characters (Hangul, CJK, kana) and emoji take two, combining marks and
+/// other zero-width scalars none, everything else printable one.
+public enum DisplayWidth {
+    /// The columns of one grapheme cluster (a Swift Character).
+    public static func of(character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if first.value < 0x20 || (0x7F..<0xA0).contains(first.value) { return 0 }
+        // An emoji sequence (flag, ZWJ family, keycap, text made emoji by U+FE0F) is one wide glyph.
+        if scalars.contains(where: { $0.properties.isEmojiPresentation || $0.value == 0xFE0F }) { return 2 }
+        // A cluster's width is that of its first visible scalar; marks after it add nothing.
+        return scalars.lazy.map { of(scalar: $0) }.first { $0 > 0 } ?? 0
+    }
+
+    /// The columns of a string: the sum over its grapheme clusters.
+    public static func of(_ text: some StringProtocol) -> Int {
+        text.reduce(0) { $0 + of(character: $1) }
+    }
+
+    /// The columns of one scalar on its own.
+    public static func of(scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
+        if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }
+        if isZeroWidth(scalar) { return 0 }
+        return wideRanges.contains { $0.contains(value) } ? 2 : 1
+    }
+
+    private static func isZeroWidth(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark: return true
+        case .format: return scalar.value != 0x00AD  // the soft hyphen is shown
+        default: break
+        }
+        // Hangul medial vowels and final consonants join the leading consonant's cell.
+        return (0x1160...0x11FF).contains(scalar.value) || (0xD7B0...0xD7FF).contains(scalar.value)
+            || scalar.value == 0x200B
+    }
+
+    /// East Asian Wide (W) and Fullwidth (F) blocks, Unicode 15.
+    private static let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0...0x23F0, 0x23F3...0x23F3,
+        0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F...0x267F, 0x2693...0x2693, 0x26A1...0x26A1,
+        0x26AA...0x26AB, 0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE...0x26CE, 0x26D4...0x26D4, 0x26EA...0x26EA,
+        0x26F2...0x26F3, 0x26F5...0x26F5, 0x26FA...0x26FA, 0x26FD...0x26FD, 0x2705...0x2705, 0x270A...0x270B,
+        0x2728...0x2728, 0x274C...0x274C, 0x274E...0x274E, 0x2753...0x2755, 0x2757...0x2757, 0x2795...0x2797,
+        0x27B0...0x27B0, 0x27BF...0x27BF, 0x2B1B...0x2B1C, 0x2B50...0x2B50, 0x2B55...0x2B55, 0x2E80...0x303E,
+        0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3,
+        0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x16FE4,
+        0x17000...0x18CFF, 0x1B000...0x1B2FF, 0x1F004...0x1F004, 0x1F0CF...0x1F0CF, 0x1F18E...0x1F18E,
+        0x1F191...0x1F19A, 0x1F200...0x1F251, 0x1F300...0x1F64F, 0x1F680...0x1F6FF, 0x1F7E0...0x1F7EB,
+        0x1F90C...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    ]
+}

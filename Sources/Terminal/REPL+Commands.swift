@@ -1,0 +1,155 @@
+import Foundation
+import ThreadlineCore
+
+/// The slash commands of the REPL.
+extension REPL {
+    func perform(_ command: SlashCommand) async {
+        do {
+            switch command {
+            case .help: renderer.info(SlashCommandParser.helpText)
+            case .instructions(let action): changeInstructions(action)
+            case .new: try await startNewThread()
+            case .threads: try await listThreads()
+            case .resume(let id): try await resume(id)
+            case .show: await show()
+            case .tools: renderer.info(toolsText())
+            case .model(let name): await changeModel(name)
+            case .history: try await showHistory()
+            case .edit(let text): await composeInEditor(prefill: try await lastUserMessage(orGiven: text))
+            case .retry: try await retry()
+            case .save(let path, let force): try await save(to: path, force: force)
+            case .quit: break
+            }
+        } catch {
+            renderer.error(Renderer.oneLine(error))
+        }
+    }
+
+    private func changeInstructions(_ action: InstructionsAction) {
+        switch action {
+        case .show: break
+        case .clear: session.clearInstructions()
+        case .sticky(let text): session.stickyInstructions = text
+        case .once(let text): session.onceInstructions = text
+        case .add(let text): session.additionalInstructions = text
+        }
+        showInstructions()
+    }
+
+    func showInstructions() {
+        var lines: [String] = []
+        if let once = session.onceInstructions { lines.append("instructions for the next run only: \(once)") }
+        if let sticky = session.stickyInstructions { lines.append("instructions (sticky): \(sticky)") }
+        if let added = session.additionalInstructions { lines.append("additional instructions: \(added)") }
+        if lines.isEmpty { lines.append("assistant's instructions (no override): \(assistantInstructions)") }
+        lines.forEach(renderer.notice)
+    }
+
+    private func startNewThread() async throws {
+        let thread = try await backend.createThread()
+        session.threadID = thread.id
+        var message = "new thread \(thread.id)"
+        if let sticky = session.stickyInstructions { message += "; sticky instructions kept: \(sticky)" }
+        renderer.notice(message)
+    }
+
+    private func listThreads() async throws {
+        let threads = try await backend.listThreads(limit: 20)
+        guard !threads.isEmpty else { return renderer.info("no threads yet") }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        for thread in threads {
+            let marker = thread.id == session.threadID ? "*" : " "
+            let title = Renderer.truncated(thread.title ?? "(empty)", to: 60)
+            renderer.info("\(marker) \(thread.id)  \(formatter.string(from: thread.createdAt))  \(title)")
+        }
+    }
+
+    private func resume(_ id: String) async throws {
+        let thread = try await backend.thread(id: id)
+        session.threadID = thread.id
+        renderer.notice("resumed thread \(thread.id)" + (thread.title.map { ": \($0)" } ?? ""))
+    }
+
+    private func show() async {
+        let description = await backend.describe()
+        renderer.info("backend:  \(description.name) (\(description.detail))")
+        renderer.info("model:    \(session.model ?? description.model)")
+        renderer.info("thread:   \(session.threadID)")
+        showInstructions()
+        renderer.info("tools:    \(driver.toolRunner.registry.names.joined(separator: ", "))")
+    }
+
+    private func toolsText() -> String {
+        let tools = driver.toolRunner.registry.tools
+        guard !tools.isEmpty else { return "no tools configured" }
+        let width = tools.map(\.name.count).max() ?? 0
+        let providerWidth = tools.map(\.provider.count).max() ?? 0
+        return tools.map { tool in
+            tool.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                + tool.provider.padding(toLength: providerWidth + 2, withPad: " ", startingAt: 0)
+                + (tool.unavailableReason.map { "not ready: \($0)" } ?? "ready")
+        }
+        .joined(separator: "\n")
+    }
+
+    private func changeModel(_ name: String?) async {
+        guard let name else {
+            let description = await backend.describe()
+            return renderer.info("model: \(session.model ?? description.model)")
+        }
+        session.model = name
+        await backend.setModel(name)
+        renderer.notice("model for following runs: \(name)")
+    }
+
+    private func showHistory() async throws {
+        let entries = try await backend.transcript(threadID: session.threadID)
+        guard !entries.isEmpty else { return renderer.info("this thread is empty") }
+        renderer.transcript(entries)
+    }
+
+    private func lastUserMessage() async throws -> String? {
+        try await backend.transcript(threadID: session.threadID).last { $0.kind == .user }?.text
+    }
+
+    private func lastUserMessage(orGiven text: String?) async throws -> String {
+        if let text { return text }
+        return try await lastUserMessage() ?? ""
+    }
+
+    /// Runs the thread's last user message again without appending it a second time.
+    private func retry() async throws {
+        guard let last = try await lastUserMessage() else {
+            return renderer.error("nothing to retry: this thread has no message yet")
+        }
+        renderer.notice("retrying: \(Renderer.truncated(last, to: 60)) (the previous reply stays, marked superseded)")
+        await runTurn()
+    }
+
+    private func save(to path: String?, force: Bool) async throws {
+        let entries = try await backend.transcript(threadID: session.threadID)
+        guard !entries.isEmpty else { return renderer.info("this thread is empty; nothing saved") }
+        let target = path.map { ($0 as NSString).expandingTildeInPath } ?? "threadline-\(session.threadID).md"
+        try TranscriptExport.write(entries, threadID: session.threadID, to: target, force: force)
+        renderer.notice("saved \(entries.count) entries to \(target)")
+    }
+
+    /// `/edit` and Ctrl-X Ctrl-E: what is saved in the editor is sent; an empty file cancels.
+    func composeInEditor(prefill: String) async {
+        guard renderer.interactive else {
+            return renderer.error("/edit needs a terminal; in piped mode each input line is a message")
+        }
+        do {
+            let editor = ExternalEditor(environment: ProcessInfo.processInfo.environment)
+            guard let text = try editor.edit(prefill) else { return renderer.notice("empty or unsaved file: nothing sent") }
+            renderer.info(
+                text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                    .map { ($0.offset == 0 ? "> " : "... ") + $0.element }.joined(separator: "\n"))
+            record(text)
+            await send(text)
+        } catch {
+            renderer.error(Renderer.oneLine(error))
+        }
+    }
+}

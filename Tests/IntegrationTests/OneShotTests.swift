@@ -1,0 +1,73 @@
+import Foundation
+import TestSupport
+import Testing
+import Tools
+
+/// `threadline -p`, `threadline question words` and `threadline -`: one message, one reply on
+/// stdout, the exit status says whether the run worked.
+@Suite struct OneShotTests {
+    let home = TemporaryDirectory("threadline-oneshot")
+
+    var environment: [String: String] { ["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0"] }
+
+    func run(_ arguments: [String], input: String = "") throws -> ProcessOutput {
+        try ProcessRunner.run(ProcessRunner.threadlineBinary, arguments, input: Data(input.utf8), environment: environment)
+    }
+
+    func threads() throws -> [Substring] {
+        try run(["threads", "list"]).stdout.split(separator: "\n")
+    }
+
+    @Test func promptFlagPrintsOnlyTheReplyAndExitsZero() throws {
+        let output = try run(["-p", "What's the temperature in Seoul?"], input: "ignored\n")
+        #expect(output.status == 0)
+        let temperature = DemoWeather.temperature(location: "서울/서울특별시")
+        #expect(output.stdout == "It is currently \(temperature)°C in Seoul.\n\nAnything else you'd like to know?\n")
+        #expect(output.stderr.contains("→ get_current_temperature(location: 서울/서울특별시)"))
+        // The status line goes to stderr: elapsed seconds, tool calls, tokens.
+        let status = try #require(output.stderr.split(separator: "\n").last)
+        #expect(status.contains("s · 1 tool call · ") && status.hasSuffix(" out tokens"), "\(status)")
+    }
+
+    @Test func argumentsAreTheQuestionAndContinueReusesTheThread() throws {
+        let first = try run(["What's", "the", "temperature", "in", "Busan?"])
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("in Busan."))
+        let second = try run(["--continue", "-p", "And the chance of rain in Busan?"])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("The chance of rain today is"))
+        let listed = try threads()
+        #expect(listed.count == 1, "--continue must not open a new thread: \(listed)")
+        let third = try run(["-p", "What's the temperature in Busan?"])
+        #expect(third.status == 0)
+        #expect(try threads().count == 2, "without --continue a one-shot opens a new thread")
+    }
+
+    @Test func dashReadsAllOfStdinAsOneMessage() throws {
+        let output = try run(["-"], input: "What's the temperature\nin Seoul?\n")
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("It is currently"))
+        #expect(output.stdout.components(separatedBy: "Anything else you'd like to know?").count == 2, "one reply")
+        let id = try #require(try threads().first?.split(separator: "\t").first)
+        let shown = try run(["threads", "show", String(id)])
+        #expect(
+            shown.stdout.contains("you> What's the temperature\nin Seoul?")
+                || shown.stderr.contains("you> What's the temperature\nin Seoul?"))
+    }
+
+    @Test func failuresExitNonZeroWithOneErrorLine() throws {
+        let empty = try run(["-"], input: "\n  \n")
+        #expect(empty.status != 0)
+        #expect(empty.stderr == "error: the message is empty; nothing sent\n")
+        let unknownThread = try run(["--thread", "thread_nope", "-p", "hello"])
+        #expect(unknownThread.status != 0)
+        #expect(unknownThread.stderr.contains("no thread with id thread_nope"))
+        #expect(unknownThread.stdout.isEmpty)
+        // Nothing listens on port 1: the backend cannot be reached.
+        let unreachable = try run(["--backend", "assistants", "--base-url", "http://127.0.0.1:1/v1", "-p", "hello"])
+        #expect(unreachable.status != 0)
+        #expect(unreachable.stderr.contains("error:"))
+        let both = try run(["-p", "one", "two"])
+        #expect(both.status != 0)
+    }
+}
