@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -25,7 +26,10 @@ let package = Package(
         .target(name: "ThreadlineCore"),
         .target(
             name: "HTTPSupport",
-            dependencies: ["AssistantsWire", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "AssistantsWire", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "Backends",
@@ -59,6 +63,7 @@ let package = Package(
                 "ThreadlineCore", "AssistantsWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport"
         ),

@@ -2,6 +2,7 @@ import AssistantsWire
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOPosix
 import NIOHTTP1
 import Synchronization
 
@@ -172,6 +173,11 @@ public struct APIClient: Sendable {
 
     private static func describe(_ error: any Error) -> String {
         if let clientError = error as? HTTPClientError, clientError == .readTimeout { return "no data from the server (read timeout)" }
+        // NIO's own descriptions nest the OS error in its syscall context; the OS words suffice.
+        if let failure = error as? NIOConnectionError, let first = failure.connectionErrors.first {
+            return describe(first.error)
+        }
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
         return String(describing: error)
     }
 }
@@ -194,6 +200,9 @@ enum SharedHTTPClients {
             var configuration = HTTPClient.Configuration()
             configuration.timeout = .init(connect: .nanoseconds(key.connect.nanoseconds), read: .nanoseconds(key.read.nanoseconds))
             if let proxy = key.proxy { configuration.proxy = .server(host: proxy.host, port: proxy.port) }
+            // RetryPolicy already retries failed connections (twice, with backoff); the pool's own
+            // retrying until the connect timeout made a refused connection take 3 × 10 s to report.
+            configuration.connectionPool.retryConnectionEstablishment = false
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             clients[key] = client
             return client

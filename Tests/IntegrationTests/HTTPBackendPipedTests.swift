@@ -14,15 +14,9 @@ import Tools
     ]
     let home = TemporaryDirectory("threadline-http-piped")
 
-    /// Runs the binary on a thread of its own: it blocks until the child exits, and the fake
-    /// server in this process must keep answering meanwhile.
     func run(_ lines: [String], _ arguments: [String], key: String = "") async throws -> ProcessOutput {
         let environment = ["THREADLINE_HOME": home.path, "OPENAI_API_KEY": key, "OPENAI_BASE_URL": "", "THREADLINE_BACKEND": ""]
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try ProcessRunner.run(arguments, lines: lines, environment: environment) })
-            }
-        }
+        return try await ProcessRunner.run(arguments, lines: lines, environment: environment)
     }
 
     @Test func chatBackendAnswersTheSeedQuestionWithParallelTools() async throws {

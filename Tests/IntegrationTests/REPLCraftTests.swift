@@ -9,18 +9,18 @@ import Tools
     static let closing = "Anything else you'd like to know?"
     let home = TemporaryDirectory("threadline-craft")
 
-    func start(environment: [String: String] = [:], width: Int = 100) throws -> TmuxSession {
+    func start(environment: [String: String] = [:], width: Int = 100) async throws -> TmuxSession {
         let settings = environment.merging(["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0"]) { $1 }
         let assignments = settings.keys.sorted().map { "\($0)='\(settings[$0]!)'" }.joined(separator: " ")
         let session = try TmuxSession(
             command: "env -u LANG -u LC_ALL -u LC_CTYPE NO_COLOR=1 \(assignments) '\(ProcessRunner.threadlineBinary)'",
             width: width)
-        let screen = try session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
+        let screen = try await session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
         try #require(screen.contains("Threadline · backend demo"), "REPL did not start: \(screen)")
         return session
     }
 
-    func enter(_ session: TmuxSession, _ line: String) throws {
+    func enter(_ session: TmuxSession, _ line: String) async throws {
         try session.type(line)
         try session.press("Enter")
     }
@@ -28,118 +28,118 @@ import Tools
     func occurrences(_ text: String, in screen: String) -> Int { screen.components(separatedBy: text).count - 1 }
 
     /// Saves the thread as JSON from the REPL and returns its user messages and entry roles.
-    func savedThread(_ session: TmuxSession, name: String) throws -> (users: [String], roles: [String]) {
+    func savedThread(_ session: TmuxSession, name: String) async throws -> (users: [String], roles: [String]) {
         let path = home.file(name)
-        try enter(session, "/save \(path)")
-        try session.waitFor { $0.contains("entries to \(path)") }
+        try await enter(session, "/save \(path)")
+        try await session.waitFor { $0.contains("entries to \(path)") }
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
         let entries = try #require(object?["entries"] as? [[String: Any]])
         let users = entries.filter { $0["role"] as? String == "user" }.compactMap { $0["text"] as? String }
         return (users, entries.compactMap { $0["role"] as? String })
     }
 
-    @Test func aPastedThreeLineBlockIsOneMessageWithItsNewlines() throws {
-        let session = try start()
+    @Test func aPastedThreeLineBlockIsOneMessageWithItsNewlines() async throws {
+        let session = try await start()
         let pasted = "What's the temperature in Seoul?\nsecond line\nthird line"
         try session.paste(pasted)
         // Pasted, not sent: the lines wait in the editor for Enter.
-        let waiting = try session.waitFor { $0.contains("third line") }
+        let waiting = try await session.waitFor { $0.contains("third line") }
         #expect(!waiting.contains(Self.closing))
         try session.press("Enter")
-        let answered = try session.waitFor { $0.contains(Self.closing) }
+        let answered = try await session.waitFor { $0.contains(Self.closing) }
         #expect(occurrences(Self.closing, in: answered) == 1, "one message, one reply: \(answered)")
         #expect(answered.contains("It is currently"))
-        let saved = try savedThread(session, name: "paste.json")
+        let saved = try await savedThread(session, name: "paste.json")
         #expect(saved.users == [pasted])
     }
 
-    @Test func tripleQuoteBlockAndCtrlJKeepLinesTogetherAndHistoryRecallsThemWhole() throws {
-        let session = try start()
-        try enter(session, "\"\"\"")
-        try session.waitFor { $0.split(separator: "\n").last { !$0.isEmpty }?.hasPrefix("...") ?? false }
-        try enter(session, "What's the temperature in Busan?")
-        try enter(session, "/help is text here")
-        try enter(session, "\"\"\"")
-        let first = try session.waitFor { $0.contains(Self.closing) }
+    @Test func tripleQuoteBlockAndCtrlJKeepLinesTogetherAndHistoryRecallsThemWhole() async throws {
+        let session = try await start()
+        try await enter(session, "\"\"\"")
+        try await session.waitFor { $0.split(separator: "\n").last { !$0.isEmpty }?.hasPrefix("...") ?? false }
+        try await enter(session, "What's the temperature in Busan?")
+        try await enter(session, "/help is text here")
+        try await enter(session, "\"\"\"")
+        let first = try await session.waitFor { $0.contains(Self.closing) }
         #expect(!first.contains("unknown command"))
         try session.type("line one")
         try session.press("C-j")
-        try session.waitFor { $0.contains("... ") || $0.split(separator: "\n").contains("...") }
+        try await session.waitFor { $0.contains("... ") || $0.split(separator: "\n").contains("...") }
         // Alt-Enter (ESC CR) continues the input as Ctrl-J does.
         try session.press("M-Enter")
-        try enter(session, "What's the temperature in Seoul?")
-        try session.waitFor { occurrences(Self.closing, in: $0) == 2 }
+        try await enter(session, "What's the temperature in Seoul?")
+        try await session.waitFor { occurrences(Self.closing, in: $0) == 2 }
         // ↑ brings back the two-line entry whole; Enter sends it again as one message.
         try session.press("Up")
-        try session.waitFor { $0.contains("> line one\n\nWhat's the temperature in Seoul?") }
+        try await session.waitFor { $0.contains("> line one\n\nWhat's the temperature in Seoul?") }
         try session.press("Enter")
-        try session.waitFor { occurrences(Self.closing, in: $0) == 3 }
-        let saved = try savedThread(session, name: "block.json")
+        try await session.waitFor { occurrences(Self.closing, in: $0) == 3 }
+        let saved = try await savedThread(session, name: "block.json")
         let joined = "line one\n\nWhat's the temperature in Seoul?"
         #expect(saved.users == ["What's the temperature in Busan?\n/help is text here", joined, joined])
         let history = try String(contentsOfFile: home.file("history"), encoding: .utf8)
         #expect(history.contains("line one\\n\\nWhat's the temperature in Seoul?\n"), "one history entry: \(history)")
     }
 
-    @Test func hangulRepliesWrapBetweenWordsAtTheTerminalWidth() throws {
+    @Test func hangulRepliesWrapBetweenWordsAtTheTerminalWidth() async throws {
         // At 30 columns each sentence of the reply fills one row when wrapped by display width;
         // the terminal's own wrapping would cut "오늘" off the first row instead.
         let temperature = DemoWeather.temperature(location: "부산/경상남도")
         let rain = Int((DemoWeather.rainProbability(location: "부산/경상남도") * 100).rounded())
-        let session = try start(width: 30)
-        try enter(session, "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?")
-        let screen = try session.waitFor { $0.contains("알려주세요!") }
+        let session = try await start(width: 30)
+        try await enter(session, "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?")
+        let screen = try await session.waitFor { $0.contains("알려주세요!") }
         let rows = screen.split(separator: "\n").map(String.init)
         #expect(rows.contains("부산의 현재 기온은 \(temperature)°C입니다."), "\(rows)")
         #expect(rows.contains("오늘 비가 올 확률은 \(rain)%입니다."), "\(rows)")
     }
 
-    @Test func editSendsWhatTheEditorSavedAndAnEmptyFileCancels() throws {
+    @Test func editSendsWhatTheEditorSavedAndAnEmptyFileCancels() async throws {
         let script = home.file("editor.sh")
         let source = home.file("editor-source.txt")
         let seen = home.file("editor-seen.txt")
         try "#!/bin/sh\ncp \"$1\" '\(seen)'\ncat '\(source)' > \"$1\"\n".write(toFile: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script)
         try "What's the temperature in Seoul?\n".write(toFile: source, atomically: true, encoding: .utf8)
-        let session = try start(environment: ["EDITOR": script, "VISUAL": ""])
-        try enter(session, "/edit")
-        let answered = try session.waitFor { $0.contains(Self.closing) }
+        let session = try await start(environment: ["EDITOR": script, "VISUAL": ""])
+        try await enter(session, "/edit")
+        let answered = try await session.waitFor { $0.contains(Self.closing) }
         #expect(answered.contains("> What's the temperature in Seoul?"), "what is sent is shown")
         #expect(answered.contains("It is currently"))
         // The next /edit starts from the last message; an emptied file sends nothing.
         try "\n\n".write(toFile: source, atomically: true, encoding: .utf8)
-        try enter(session, "/edit")
-        let cancelled = try session.waitFor { $0.contains("empty or unsaved file: nothing sent") }
+        try await enter(session, "/edit")
+        let cancelled = try await session.waitFor { $0.contains("empty or unsaved file: nothing sent") }
         #expect(occurrences(Self.closing, in: cancelled) == 1)
         #expect(try String(contentsOfFile: seen, encoding: .utf8) == "What's the temperature in Seoul?")
-        #expect(try savedThread(session, name: "edit.json").users == ["What's the temperature in Seoul?"])
+        #expect(try await savedThread(session, name: "edit.json").users == ["What's the temperature in Seoul?"])
     }
 
-    @Test func retryRunsTheLastMessageAgainAndMarksTheOldReplySuperseded() throws {
-        let session = try start()
-        try enter(session, "/retry")
-        try session.waitFor { $0.contains("nothing to retry") }
-        try enter(session, "What's the temperature in Seoul?")
-        try session.waitFor { $0.contains(Self.closing) }
-        try enter(session, "/retry")
-        let retried = try session.waitFor { occurrences(Self.closing, in: $0) == 2 }
+    @Test func retryRunsTheLastMessageAgainAndMarksTheOldReplySuperseded() async throws {
+        let session = try await start()
+        try await enter(session, "/retry")
+        try await session.waitFor { $0.contains("nothing to retry") }
+        try await enter(session, "What's the temperature in Seoul?")
+        try await session.waitFor { $0.contains(Self.closing) }
+        try await enter(session, "/retry")
+        let retried = try await session.waitFor { occurrences(Self.closing, in: $0) == 2 }
         #expect(retried.contains("retrying: What's the temperature in Seoul?"))
-        try enter(session, "/history")
-        let history = try session.waitFor { $0.contains("[superseded]") }
+        try await enter(session, "/history")
+        let history = try await session.waitFor { $0.contains("[superseded]") }
         #expect(occurrences("[superseded]", in: history) == 1)
-        let saved = try savedThread(session, name: "retry.json")
+        let saved = try await savedThread(session, name: "retry.json")
         #expect(saved.users == ["What's the temperature in Seoul?"], "a retry appends no message")
         #expect(saved.roles.filter { $0 == "assistant" }.count == 2)
         // Markdown holds every turn, the superseded reply included.
         let markdownPath = home.file("retry.md")
-        try enter(session, "/save \(markdownPath)")
-        try session.waitFor { $0.contains("entries to \(markdownPath)") }
+        try await enter(session, "/save \(markdownPath)")
+        try await session.waitFor { $0.contains("entries to \(markdownPath)") }
         let markdown = try String(contentsOfFile: markdownPath, encoding: .utf8)
         #expect(occurrences("## Assistant", in: markdown) == 2)
         #expect(markdown.contains("## You\n\nWhat's the temperature in Seoul?"))
         #expect(markdown.contains("superseded by a retry"))
         #expect(markdown.contains("**Tool call** `get_current_temperature`"))
-        try enter(session, "/save \(markdownPath)")
-        try session.waitFor { $0.contains("--force replaces it") }
+        try await enter(session, "/save \(markdownPath)")
+        try await session.waitFor { $0.contains("--force replaces it") }
     }
 }

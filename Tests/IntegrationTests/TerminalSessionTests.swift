@@ -8,37 +8,37 @@ import Tools
 @Suite(.serialized) struct TerminalSessionTests {
     let home = TemporaryDirectory("threadline-pty")
 
-    func startREPL(delayMilliseconds: Int = 0) throws -> TmuxSession {
+    func startREPL(delayMilliseconds: Int = 0) async throws -> TmuxSession {
         let command =
             "env -u LANG -u LC_ALL -u LC_CTYPE -u NO_COLOR THREADLINE_HOME='\(home.path)' "
             + "THREADLINE_DEMO_DELAY_MS=\(delayMilliseconds) '\(ProcessRunner.threadlineBinary)'"
         let session = try TmuxSession(command: command)
         // capture-pane drops trailing blanks, so the empty prompt reads ">".
-        let screen = try session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
+        let screen = try await session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
         try #require(screen.contains("Threadline · backend demo"), "REPL did not start: \(screen)")
         return session
     }
 
-    @Test func koreanInputHistoryRecallAndStreamedAnswer() throws {
+    @Test func koreanInputHistoryRecallAndStreamedAnswer() async throws {
         let question = "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?"
         let temperature = DemoWeather.temperature(location: "부산/경상남도")
         do {
-            let session = try startREPL()
+            let session = try await startREPL()
             try session.type(question)
             try session.press("Enter")
-            let screen = try session.waitFor { $0.contains("다른 도움이 필요하시면 알려주세요!") }
+            let screen = try await session.waitFor { $0.contains("다른 도움이 필요하시면 알려주세요!") }
             #expect(screen.contains("> " + question), "typed Hangul must be echoed intact")
             #expect(screen.contains("→ get_current_temperature(location: 부산/경상남도) = \(temperature)°C"))
             #expect(screen.contains("부산의 현재 기온은 \(temperature)°C입니다."))
             try session.press("C-d")
         }
         // A new process recalls the previous line with ↑ from the history file.
-        let session = try startREPL()
+        let session = try await startREPL()
         try session.press("Up")
-        let recalled = try session.waitFor { $0.contains("> " + question) }
+        let recalled = try await session.waitFor { $0.contains("> " + question) }
         #expect(recalled.contains("> " + question))
         try session.press("Enter")
-        let answered = try session.waitFor {
+        let answered = try await session.waitFor {
             $0.components(separatedBy: "다른 도움이 필요하시면 알려주세요!").count == 2
         }
         #expect(answered.contains("부산의 현재 기온은 \(temperature)°C입니다."))
@@ -48,38 +48,38 @@ import Tools
         #expect(history.components(separatedBy: "\n").filter { $0 == question }.count == 1, "consecutive duplicates are dropped")
     }
 
-    @Test func ctrlCCancelsTheReplyKeepsThePartialTextAndTheSessionGoesOn() throws {
-        let session = try startREPL(delayMilliseconds: 150)
+    @Test func ctrlCCancelsTheReplyKeepsThePartialTextAndTheSessionGoesOn() async throws {
+        let session = try await startREPL(delayMilliseconds: 150)
         try session.type("What's the weather in Seoul for the next 5 days?")
         try session.press("Enter")
-        try session.waitFor { $0.contains("Here is the 5-day") }
+        try await session.waitFor { $0.contains("Here is the 5-day") }
         try session.press("C-c")
-        let cancelled = try session.waitFor { $0.contains("[cancelled: partial reply]") }
+        let cancelled = try await session.waitFor { $0.contains("[cancelled: partial reply]") }
         #expect(cancelled.contains("[cancelled: partial reply]"))
         #expect(!cancelled.contains("Anything else you'd like to know?"))
         // The prompt is back and usable; Ctrl-C on a typed line only clears it.
         try session.type("not sent")
         try session.press("C-c")
-        try session.waitFor { $0.contains("not sent^C") }
+        try await session.waitFor { $0.contains("not sent^C") }
         try session.type("/history")
         try session.press("Enter")
-        let history = try session.waitFor { $0.contains("[partial]") }
+        let history = try await session.waitFor { $0.contains("[partial]") }
         #expect(history.contains("[partial]"))
         #expect(!history.contains("you> not sent"))
     }
 
-    @Test func tabCompletesSlashCommandsAndInstructionsStayVisible() throws {
-        let session = try startREPL()
+    @Test func tabCompletesSlashCommandsAndInstructionsStayVisible() async throws {
+        let session = try await startREPL()
         try session.type("/instr")
         try session.press("Tab")
         try session.type("사용자를 고객님이라고 부르세요.")
         try session.press("Enter")
-        let screen = try session.waitFor { $0.contains("[instructions] >") }
+        let screen = try await session.waitFor { $0.contains("[instructions] >") }
         #expect(screen.contains("> /instructions 사용자를 고객님이라고 부르세요."))
         #expect(screen.contains("instructions (sticky): 사용자를 고객님이라고 부르세요."))
         try session.type("오늘 서울의 온도는 어떤가요?")
         try session.press("Enter")
-        let answered = try session.waitFor { $0.contains("고객님, 서울의 현재 기온은") }
+        let answered = try await session.waitFor { $0.contains("고객님, 서울의 현재 기온은") }
         #expect(answered.contains("고객님, 서울의 현재 기온은"))
     }
 }

@@ -19,8 +19,8 @@ import Tools
         }
     }
 
-    private func run(_ lines: [String]) throws -> ProcessOutput {
-        try ProcessRunner.run(
+    private func run(_ lines: [String]) async throws -> ProcessOutput {
+        try await ProcessRunner.run(
             ["--config", config.path], lines: lines, environment: ["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0"])
     }
 
@@ -48,7 +48,7 @@ import Tools
                       }
                     }
                     """, script: rainScript)
-            let output = try run(["/tools", "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?"])
+            let output = try await run(["/tools", "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?"])
             return (output, fake.requests)
         }
         #expect(output.status == 0)
@@ -60,43 +60,43 @@ import Tools
         #expect(requests.contains { $0.hasPrefix("/v1/search?") } && requests.contains { $0.hasPrefix("/v1/forecast?") })
     }
 
-    @Test func failingCommandBecomesAnErrorOutputTheModelReports() throws {
+    @Test func failingCommandBecomesAnErrorOutputTheModelReports() async throws {
         try writeConfig(tools: #"{"tools": {"get_rain_probability": {"command": ["./rain.sh"]}}}"#, script: rainScript)
-        let output = try run(["What's the chance of rain in Seoul?"])
+        let output = try await run(["What's the chance of rain in Seoul?"])
         #expect(output.status == 0)
         #expect(output.stderr.contains(#"→ get_rain_probability(location: 서울/서울특별시) = {"error":"rain.sh exited with status 2"#))
         #expect(output.stdout.contains("get_rain_probability (rain.sh exited with status 2: unknown city in"))
     }
 
-    @Test func toolsShowsWhyACommandIsNotReady() throws {
+    @Test func toolsShowsWhyACommandIsNotReady() async throws {
         try writeConfig(tools: #"{"tools": {"get_rain_probability": {"command": ["./rain.sh"]}}}"#, script: rainScript, executable: false)
-        let output = try run(["/tools"])
+        let output = try await run(["/tools"])
         #expect(output.status == 0)
         #expect(output.stderr.contains("get_rain_probability  command  not ready: \(config.file("rain.sh")) is not executable"))
     }
 
-    @Test func declaredCommandFunctionIsOfferedAndListed() throws {
+    @Test func declaredCommandFunctionIsOfferedAndListed() async throws {
         try writeConfig(
             tools: #"{"tools": {"lookup_order": {"command": ["cat"], "description": "Looks up an order.", "#
                 + #""parameters": {"type": "object", "properties": {"id": {"type": "string"}}}}}}"#)
-        let output = try run(["/tools", "/show"])
+        let output = try await run(["/tools", "/show"])
         #expect(output.status == 0)
         #expect(output.stderr.contains("lookup_order  command  ready"))
         #expect(output.stderr.contains("tools:    lookup_order"))
     }
 
-    @Test func invalidToolsFileStopsStartUpNamingFileAndEntry() throws {
+    @Test func invalidToolsFileStopsStartUpNamingFileAndEntry() async throws {
         try writeConfig(tools: #"{"tools": {"get_rain_probability": {"command": ["./rain.sh"], "timeout": 0}}}"#)
-        let output = try run(["hello"])
+        let output = try await run(["hello"])
         #expect(output.status != 0)
         #expect(output.stdout.isEmpty)
         #expect(output.stderr.contains(config.file("tools.json")))
         #expect(output.stderr.contains("tool 'get_rain_probability': \"timeout\" must be a positive number of seconds"))
     }
 
-    @Test func toolWithoutSchemaStopsStartUp() throws {
+    @Test func toolWithoutSchemaStopsStartUp() async throws {
         try writeConfig(tools: #"{"tools": {"lookup_order": {"command": ["cat"]}}}"#)
-        let output = try run(["hello"])
+        let output = try await run(["hello"])
         #expect(output.status != 0)
         #expect(output.stderr.contains("\(config.file("tools.json")): tool 'lookup_order' has no schema"))
     }

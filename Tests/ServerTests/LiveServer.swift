@@ -7,25 +7,18 @@ import TestSupport
 struct LiveServer {
     let engine: LocalEngine
     let baseURL: String
-    private let task: Task<Void, any Error>
+    private let server: RunningServer
 
-    init(
-        model: any LanguageModel, directory: TemporaryDirectory,
-        settings: ServeSettings = ServeSettings(port: 0)
-    ) async throws {
-        engine = try LocalEngine(databasePath: directory.file("serve.sqlite"), model: model)
-        let (ports, announce) = AsyncStream<Int>.makeStream()
-        let application = AssistantsServer(engine: engine, settings: settings).application {
-            announce.yield($0)
+    init(model: any LanguageModel, directory: TemporaryDirectory, settings: ServeSettings = ServeSettings(port: 0)) async throws {
+        let engine = try LocalEngine(databasePath: directory.file("serve.sqlite"), model: model)
+        self.engine = engine
+        server = try await RunningServer.start { onListening in
+            AssistantsServer(engine: engine, settings: settings).application(onListening: onListening)
         }
-        task = Task { try await application.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        baseURL = "http://127.0.0.1:\(port)/v1"
+        baseURL = "http://127.0.0.1:\(server.port)/v1"
     }
 
     func stop() async {
-        task.cancel()
-        _ = try? await task.value
+        await server.stop()
     }
 }

@@ -95,9 +95,10 @@ public final class FakeHTTPServer: Sendable {
 
     private struct Dropped: Error {}
 
-    public let port: Int
+    private let server: RunningServer
     private let state: Shared
-    private let task: Task<Void, any Error>
+
+    public var port: Int { server.port }
 
     /// `http://127.0.0.1:PORT`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -105,7 +106,6 @@ public final class FakeHTTPServer: Sendable {
     /// Starts listening; returns once the port is bound.
     public static func start(handler: Handler? = nil) async throws -> FakeHTTPServer {
         let state = Shared()
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 16 << 20)
@@ -126,29 +126,21 @@ public final class FakeHTTPServer: Sendable {
         }
         var logger = Logger(label: "FakeHTTPServer")
         logger.logLevel = .critical
-        let app = Application(
-            responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "fake server did not start"])
+        let server = try await RunningServer.start { onListening in
+            Application(
+                responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }, logger: logger)
         }
-        return FakeHTTPServer(port: port, state: state, task: task)
+        return FakeHTTPServer(server: server, state: state)
     }
 
-    private init(port: Int, state: Shared, task: Task<Void, any Error>) {
-        self.port = port
+    private init(server: RunningServer, state: Shared) {
+        self.server = server
         self.state = state
-        self.task = task
     }
 
     /// Stops listening when the test lets go of the server.
-    deinit { task.cancel() }
+    deinit { Task { [server] in await server.stop() } }
 
     /// Queues replies for `method path` (path without query), used once each in order.
     public func enqueue(_ method: String, _ path: String, _ replies: FakeReply...) {

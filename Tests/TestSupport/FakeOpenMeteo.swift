@@ -55,7 +55,7 @@ public final class FakeOpenMeteo: Sendable {
     /// "http://127.0.0.1:PORT/v1".
     public let baseURL: String
     private let log: RequestLog
-    private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
+    private let server: RunningServer
 
     /// Path and query of every request so far, in order.
     public var requests: [String] { log.entries.withLock { $0 } }
@@ -76,7 +76,6 @@ public final class FakeOpenMeteo: Sendable {
 
     private init() async throws {
         let router = Router()
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let log = RequestLog()
         self.log = log
         router.get("/v1/search") { request, _ in
@@ -87,21 +86,13 @@ public final class FakeOpenMeteo: Sendable {
             log.entries.withLock { $0.append(request.uri.description) }
             return Self.forecast(Self.query(request))
         }
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: Logger(label: "fake-open-meteo", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let running = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            running.cancel()
-            throw FakeServerError("the fake Open-Meteo did not start")
+        server = try await RunningServer.start { onListening in
+            Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+                logger: Logger(label: "fake-open-meteo", factory: { _ in SwiftLogNoOpLogHandler() }))
         }
-        baseURL = "http://127.0.0.1:\(port)/v1"
-        task.withLock { $0 = running }
+        baseURL = "http://127.0.0.1:\(server.port)/v1"
     }
 
     /// The request's query parameters, percent-decoded; the last of repeated names wins.
@@ -111,9 +102,7 @@ public final class FakeOpenMeteo: Sendable {
 
     /// Stops the server and waits for it to finish.
     public func stop() async {
-        let running = task.withLock { $0 }
-        running?.cancel()
-        _ = await running?.result
+        await server.stop()
     }
 
     private static func place(
@@ -140,8 +129,3 @@ final class RequestLog: Sendable {
     let entries = Mutex<[String]>([])
 }
 
-/// A fake server that could not do what a test asked.
-public struct FakeServerError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -49,8 +49,29 @@ public enum ProcessRunner {
     public static func run(
         _ arguments: [String] = [], lines: [String], environment: [String: String] = [:]
     ) throws -> ProcessOutput {
-        try run(threadlineBinary, arguments, input: Data((lines.joined(separator: "\n") + "\n").utf8), environment: environment)
+        try run(threadlineBinary, arguments, input: Data(joined(lines).utf8), environment: environment)
     }
+
+    /// The same, waiting on a Dispatch thread: the few threads of the concurrency pool must
+    /// stay free, since the child may be talking to a fake server in this process.
+    public static func run(
+        _ executable: String = threadlineBinary, _ arguments: [String] = [], input: Data = Data(),
+        environment: [String: String] = [:]
+    ) async throws -> ProcessOutput {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try run(executable, arguments, input: input, environment: environment) })
+            }
+        }
+    }
+
+    public static func run(
+        _ arguments: [String] = [], lines: [String], environment: [String: String] = [:]
+    ) async throws -> ProcessOutput {
+        try await run(threadlineBinary, arguments, input: Data(joined(lines).utf8), environment: environment)
+    }
+
+    private static func joined(_ lines: [String]) -> String { lines.joined(separator: "\n") + "\n" }
 }
 
 /// Serialises every spawn of the test process. Foundation's pipes are inherited by children

@@ -45,15 +45,16 @@ public final class TmuxSession {
     }
 
     /// Polls the screen until `predicate` holds (at most `seconds`), returning the last screen.
-    /// Waiting is bounded so a broken REPL fails the test instead of hanging it.
+    /// Waiting is bounded so a broken REPL fails the test instead of hanging it, and suspends
+    /// between polls so other tests keep the concurrency pool's few threads.
     @discardableResult
-    public func waitFor(seconds: Double = 15, _ predicate: (String) -> Bool) throws -> String {
+    public func waitFor(seconds: Double = 15, _ predicate: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
         while Date() < deadline {
             last = (try? screen()) ?? last
             if predicate(last) { return last }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         return last
     }
