@@ -127,3 +127,38 @@ import Tools
         await server.stop()
     }
 }
+
+/// The transcript of a remote thread: every page of messages, with the tool calls of each run.
+@Suite struct RemoteTranscriptTests {
+    let directory = TemporaryDirectory("threadline-remote-transcript")
+
+    @Test func toolCallsStandBeforeTheirReplyAndLongThreadsAreReadWhole() async throws {
+        let server = try await LiveServer(model: DemoModel(deltaDelay: .zero), directory: directory)
+        do {
+            let backend = try await AssistantsHTTPBackend(
+                settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil), statePath: directory.file("client.sqlite"),
+                definition: DefaultConfiguration.assistant, assistantID: nil)
+            let registry = try ToolsConfiguration.parse(Data(DefaultConfiguration.toolsJSON.utf8), file: "tools.json")
+                .registry(for: DefaultConfiguration.assistant.functions, file: "tools.json")
+            let driver = RunDriver(backend: backend, toolRunner: ToolRunner(registry: registry, timeout: .seconds(10)))
+            let thread = try await backend.createThread()
+            for index in 0..<120 { try await backend.appendUserMessage("note \(index)", threadID: thread.id) }
+            try await backend.appendUserMessage("오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?", threadID: thread.id)
+            let summary = try await driver.runTurn(threadID: thread.id, options: RunOptions()) { _ in }
+
+            let entries = try await backend.transcript(threadID: thread.id)
+            let expectedCount = 124  // 120 notes, the question, two tool calls, the reply
+            #expect(entries.count == expectedCount, "past the first page of 100")
+            #expect(entries.first == TranscriptEntry(kind: .user, text: "note 0"))
+            let tail = Array(entries.suffix(3))
+            let expectedCalls: [TranscriptEntry.Kind] = summary.toolResults.map {
+                .toolCall(name: $0.call.name, arguments: $0.call.arguments, output: $0.output)
+            }
+            let shownCalls = tail.prefix(2).map(\.kind)
+            #expect(shownCalls == expectedCalls)
+            #expect(summary.toolResults.map(\.call.name) == ["get_current_temperature", "get_rain_probability"])
+            #expect(tail.last == TranscriptEntry(kind: .assistant, text: summary.text))
+        }
+        await server.stop()
+    }
+}
