@@ -12,6 +12,9 @@ public final class REPL {
     let history: HistoryFile?
     let assistantInstructions: String
     var session: SessionState
+    /// Ctrl-C cancels a streaming reply; on whenever SIGINT is trapped (a terminal, or a
+    /// one-shot prompt), off for piped input, where Ctrl-C ends the process.
+    public var cancelsOnInterrupt: Bool
     private var input = MultilineInput()
 
     public init(
@@ -25,6 +28,7 @@ public final class REPL {
         self.history = history
         self.session = session
         self.assistantInstructions = assistantInstructions
+        cancelsOnInterrupt = renderer.interactive
         history?.entries.forEach(reader.remember)
     }
 
@@ -126,7 +130,7 @@ public final class REPL {
         let turn = Task {
             try await driver.runTurn(threadID: threadID, options: options) { renderer.handle($0) }
         }
-        let watcher = renderer.interactive ? Self.cancelOnInterrupt(turn) : nil
+        let watcher = cancelsOnInterrupt ? Self.cancelOnInterrupt(turn) : nil
         let result = await turn.result
         watcher?.cancel()
         let elapsed = ContinuousClock.now - start

@@ -89,6 +89,10 @@ struct ChatCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         guard let oneShot else { return await repl.run() }
+        // Ctrl-C cancels the run (on the server too) and keeps the partial reply, instead of
+        // killing the process mid-stream.
+        TerminalInfo.trapInterrupts()
+        repl.cancelsOnInterrupt = true
         guard await repl.sendOnce(oneShot) else { throw ExitCode.failure }
     }
 

@@ -70,4 +70,31 @@ import Tools
         let both = try run(["-p", "one", "two"])
         #expect(both.status != 0)
     }
+
+    @Test func ctrlCCancelsTheRunKeepsThePartialReplyAndExitsNonZero() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessRunner.threadlineBinary)
+        process.arguments = ["-p", "What's the weather in Seoul for the next 5 days?"]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "150"]) { $1 }
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try spawning { try process.run() }
+        let firstBytes = await Task.detached { stdout.fileHandleForReading.availableData }.value
+        #expect(!firstBytes.isEmpty, "the reply had started")
+        process.interrupt()
+        let (status, errors) = await Task.detached { () -> (Int32, String) in
+            let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: errors, as: UTF8.self))
+        }.value
+        #expect(status == 1)
+        #expect(errors.contains("run cancelled"), "\(errors)")
+        let thread = try #require(try threads().first?.split(separator: "\t").first)
+        let shown = try run(["threads", "show", String(thread)]).stdout
+        #expect(shown.contains("[partial]"), "\(shown)")
+    }
 }
