@@ -89,7 +89,9 @@ def fake_outputs(run):
 def waiting_run(client, assistant, **options):
     """A run on a new seed thread, polled until it waits for tool outputs."""
     thread = client.beta.threads.create(messages=[{"role": "user", "content": SEED}])
-    run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id, **options)
+    # Polls every 100 ms: with the SDK's default second, a short expiry could pass between polls.
+    run = client.beta.threads.runs.create_and_poll(
+        poll_interval_ms=100, thread_id=thread.id, assistant_id=assistant.id, **options)
     assert run.status == "requires_action", run.status
     return thread, run
 
@@ -117,7 +119,7 @@ def create_and_poll_then_submit_tool_outputs_and_poll():
         assert [c.function.name for c in calls] == ["get_current_temperature", "get_rain_probability"]
         assert all(c.id.startswith("call_") for c in calls) and run.id.startswith("run_")
         assert run.expires_at and run.expires_at > run.created_at
-        done = client.beta.threads.runs.submit_tool_outputs_and_poll(
+        done = client.beta.threads.runs.submit_tool_outputs_and_poll(poll_interval_ms=100,
             thread_id=thread.id, run_id=run.id, tool_outputs=fake_outputs(run))
         assert done.status == "completed" and done.usage.total_tokens > 0
         messages = client.beta.threads.messages.list(thread_id=thread.id, order="asc").data
@@ -151,7 +153,7 @@ def run_steps_list_the_tool_calls_with_their_outputs():
     with Serve() as serve:
         client = serve.client()
         thread, run = waiting_run(client, weather_assistant(client))
-        client.beta.threads.runs.submit_tool_outputs_and_poll(
+        client.beta.threads.runs.submit_tool_outputs_and_poll(poll_interval_ms=100,
             thread_id=thread.id, run_id=run.id, tool_outputs=fake_outputs(run))
         steps = client.beta.threads.runs.steps.list(thread_id=thread.id, run_id=run.id, order="asc").data
         assert [s.type for s in steps] == ["tool_calls", "message_creation"]
@@ -172,7 +174,7 @@ def one_tool_call_per_step_without_parallel_tool_calls():
             calls = run.required_action.submit_tool_outputs.tool_calls
             assert len(calls) == 1
             names.append(calls[0].function.name)
-            run = client.beta.threads.runs.submit_tool_outputs_and_poll(
+            run = client.beta.threads.runs.submit_tool_outputs_and_poll(poll_interval_ms=100,
                 thread_id=thread.id, run_id=run.id, tool_outputs=fake_outputs(run))
         assert run.status == "completed" and names == ["get_current_temperature", "get_rain_probability"]
 
@@ -217,7 +219,7 @@ def cancel_works_while_running_and_while_waiting():
         thread, waiting = waiting_run(client, assistant)
         assert client.beta.threads.runs.cancel(thread_id=thread.id, run_id=waiting.id).status == "cancelled"
         client.beta.threads.messages.create(thread_id=thread.id, role="user", content="고마워요")
-        after = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+        after = client.beta.threads.runs.create_and_poll(poll_interval_ms=100, thread_id=thread.id, assistant_id=assistant.id)
         assert after.status == "completed", "the thread stays usable after a cancel"
 
 
@@ -254,7 +256,7 @@ def errors_have_the_api_shape_and_status():
             raise AssertionError("a second active run must be refused")
         except openai.BadRequestError as error:
             assert "active run" in error.body["message"]
-        client.beta.threads.runs.submit_tool_outputs_and_poll(
+        client.beta.threads.runs.submit_tool_outputs_and_poll(poll_interval_ms=100,
             thread_id=thread.id, run_id=run.id, tool_outputs=fake_outputs(run))
         try:
             client.beta.threads.runs.submit_tool_outputs(
@@ -294,10 +296,10 @@ def large_bodies_are_refused():
 
 @test
 def a_run_waiting_for_tools_expires():
-    with Serve("--run-expiry", "1") as serve:
+    with Serve("--run-expiry", "2") as serve:
         client = serve.client()
         thread, run = waiting_run(client, weather_assistant(client))
-        time.sleep(2.5)
+        time.sleep(3.5)
         assert client.beta.threads.runs.retrieve(thread_id=thread.id, run_id=run.id).status == "expired"
         try:
             client.beta.threads.runs.submit_tool_outputs(
