@@ -8,31 +8,26 @@ import Testing
 import ThreadlineCore
 import Tools
 
+/// Threadline's Assistants client on `server`, with the seed's demo tools.
+private func connectClient(to server: LiveServer, statePath: String) async throws -> (AssistantsHTTPBackend, RunDriver) {
+    let backend = try await AssistantsHTTPBackend(
+        settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil), statePath: statePath,
+        definition: DefaultConfiguration.assistant, assistantID: nil)
+    let registry = try ToolsConfiguration.parse(Data(DefaultConfiguration.toolsJSON.utf8), file: "tools.json")
+        .registry(for: DefaultConfiguration.assistant.functions, file: "tools.json")
+    return (backend, RunDriver(backend: backend, toolRunner: ToolRunner(registry: registry, timeout: .seconds(10))))
+}
+
 /// Threadline's own Assistants client against its own server, both in this process: the seed
 /// turn, a turn cancelled mid-reply (Ctrl-C), and the thread afterwards.
 @Suite struct ServeRoundTripTests {
     let directory = TemporaryDirectory("threadline-serve")
     let seedQuestion = "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?"
 
-    private func connect(_ server: LiveServer) async throws -> (AssistantsHTTPBackend, RunDriver) {
-        let backend = try await AssistantsHTTPBackend(
-            settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil),
-            statePath: directory.file("client.sqlite"),
-            definition: DefaultConfiguration.assistant, assistantID: nil)
-        let registry = try ToolsConfiguration.parse(
-            Data(DefaultConfiguration.toolsJSON.utf8), file: "tools.json"
-        )
-        .registry(for: DefaultConfiguration.assistant.functions, file: "tools.json")
-        return (
-            backend,
-            RunDriver(backend: backend, toolRunner: ToolRunner(registry: registry, timeout: .seconds(10)))
-        )
-    }
-
     @Test func theSeedTurnSubmitsBothOutputsAtOnceAndStoresTheAnswer() async throws {
         let server = try await LiveServer(model: DemoModel(deltaDelay: .zero), directory: directory)
         do {
-            let (backend, driver) = try await connect(server)
+            let (backend, driver) = try await connectClient(to: server, statePath: directory.file("client.sqlite"))
             let thread = try await backend.createThread()
             try await backend.appendUserMessage(seedQuestion, threadID: thread.id)
             let summary = try await driver.runTurn(threadID: thread.id, options: RunOptions()) { _ in }
@@ -59,7 +54,7 @@ import Tools
         let server = try await LiveServer(
             model: DemoModel(deltaDelay: .milliseconds(80)), directory: directory)
         do {
-            let (backend, driver) = try await connect(server)
+            let (backend, driver) = try await connectClient(to: server, statePath: directory.file("client.sqlite"))
             let thread = try await backend.createThread()
             try await backend.appendUserMessage("hello, who are you?", threadID: thread.id)
             let (deltas, deltaSeen) = AsyncStream<Void>.makeStream()
@@ -104,12 +99,7 @@ import Tools
             settings: HTTPSettings(baseURL: modelServer.baseURL + "/v1", apiKey: nil), model: "llama3.2")
         let server = try await LiveServer(model: model, directory: directory)
         do {
-            let backend = try await AssistantsHTTPBackend(
-                settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil), statePath: directory.file("client.sqlite"),
-                definition: DefaultConfiguration.assistant, assistantID: nil)
-            let registry = try ToolsConfiguration.parse(Data(DefaultConfiguration.toolsJSON.utf8), file: "tools.json")
-                .registry(for: DefaultConfiguration.assistant.functions, file: "tools.json")
-            let driver = RunDriver(backend: backend, toolRunner: ToolRunner(registry: registry, timeout: .seconds(10)))
+            let (backend, driver) = try await connectClient(to: server, statePath: directory.file("client.sqlite"))
             let thread = try await backend.createThread()
             try await backend.appendUserMessage("오늘 부산의 날씨는 어때요?", threadID: thread.id)
             let summary = try await driver.runTurn(threadID: thread.id, options: RunOptions()) { _ in }
@@ -135,12 +125,7 @@ import Tools
     @Test func toolCallsStandBeforeTheirReplyAndLongThreadsAreReadWhole() async throws {
         let server = try await LiveServer(model: DemoModel(deltaDelay: .zero), directory: directory)
         do {
-            let backend = try await AssistantsHTTPBackend(
-                settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil), statePath: directory.file("client.sqlite"),
-                definition: DefaultConfiguration.assistant, assistantID: nil)
-            let registry = try ToolsConfiguration.parse(Data(DefaultConfiguration.toolsJSON.utf8), file: "tools.json")
-                .registry(for: DefaultConfiguration.assistant.functions, file: "tools.json")
-            let driver = RunDriver(backend: backend, toolRunner: ToolRunner(registry: registry, timeout: .seconds(10)))
+            let (backend, driver) = try await connectClient(to: server, statePath: directory.file("client.sqlite"))
             let thread = try await backend.createThread()
             for index in 0..<120 { try await backend.appendUserMessage("note \(index)", threadID: thread.id) }
             try await backend.appendUserMessage("오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?", threadID: thread.id)
