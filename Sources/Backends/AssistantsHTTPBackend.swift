@@ -86,37 +86,20 @@ public actor AssistantsHTTPBackend: ChatBackend {
 
     public func transcript(threadID: String) async throws -> [TranscriptEntry] {
         try await notFoundAsThread(threadID) {
-            let messages = try await listAll(Message.self, "/threads/\(threadID)/messages")
+            let messages = try await api.listAll("/threads/\(threadID)/messages", as: Message.self, id: \.id)
             // The tool calls are extra detail: a server that lists no runs or steps still gives
             // the conversation itself.
-            let runs = (try? await listAll(Run.self, "/threads/\(threadID)/runs")) ?? []
+            let runs = (try? await api.listAll("/threads/\(threadID)/runs", as: Run.self, id: \.id)) ?? []
             let api = api
             // One steps request per run, side by side: /history should not wait run after run.
             let steps = await withTaskGroup(of: [RunStep].self) { group in
                 for run in runs {
-                    group.addTask { (try? await Self.listAll(RunStep.self, "/threads/\(threadID)/runs/\(run.id)/steps", api: api)) ?? [] }
+                    group.addTask { (try? await api.listAll("/threads/\(threadID)/runs/\(run.id)/steps", as: RunStep.self, id: \.id)) ?? [] }
                 }
                 return await group.reduce(into: []) { $0 += $1 }
             }
             return AssistantsTranscript(messages: messages, runs: runs, steps: steps).entries
         }
-    }
-
-    private func listAll<Item: Decodable & Sendable>(_ type: Item.Type, _ path: String) async throws -> [Item] {
-        try await Self.listAll(type, path, api: api)
-    }
-
-    /// Every page of a list, oldest first, following `after` while `has_more`.
-    private static func listAll<Item: Decodable & Sendable>(_ type: Item.Type, _ path: String, api: APIClient) async throws -> [Item] {
-        var items: [Item] = []
-        var cursor: String?
-        repeat {
-            let query = "?order=asc&limit=100" + (cursor.map { "&after=\($0)" } ?? "")
-            let page = try await api.json(.GET, path + query, as: ListBody<Item>.self)
-            items += page.data
-            cursor = page.hasMore == true && !page.data.isEmpty ? page.lastID : nil
-        } while cursor != nil
-        return items
     }
 
     public func appendUserMessage(_ text: String, threadID: String) async throws {
@@ -210,18 +193,5 @@ public actor AssistantsHTTPBackend: ChatBackend {
         } catch HTTPError.api(status: 404, _) {
             throw BackendError.threadNotFound(id)
         }
-    }
-}
-
-/// One page of an Assistants list answer.
-private struct ListBody<Item: Decodable>: Decodable {
-    var data: [Item]
-    var lastID: String?
-    var hasMore: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case data
-        case lastID = "last_id"
-        case hasMore = "has_more"
     }
 }

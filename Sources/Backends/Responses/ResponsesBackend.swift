@@ -63,16 +63,9 @@ public actor ResponsesBackend: ChatBackend {
     }
 
     public func transcript(threadID: String) async throws -> [TranscriptEntry] {
-        var items: [ResponseItem] = []
-        var after: String?
-        repeat {
-            let query = "order=asc&limit=100" + (after.map { "&after=\($0)" } ?? "")
-            let page = try await notFoundAsThread(threadID) {
-                try await api.json(.GET, "/conversations/\(threadID)/items?\(query)", as: ConversationItemPage.self)
-            }
-            items += page.data
-            after = page.hasMore == true ? page.lastID ?? page.data.last?.id : nil
-        } while after != nil
+        let items = try await notFoundAsThread(threadID) {
+            try await api.listAll("/conversations/\(threadID)/items", as: ResponseItem.self, id: \.id)
+        }
         return ConversationTranscript.entries(items, partialIDs: try store.partialItems(baseURL: storeKey))
     }
 
@@ -115,7 +108,7 @@ public actor ResponsesBackend: ChatBackend {
         guard !items.isEmpty else { return }
         struct NewItems: Encodable, Sendable { var items: [InputItem] }
         let added = try await notFoundAsThread(threadID) {
-            try await api.json(.POST, "/conversations/\(threadID)/items", body: NewItems(items: items), as: ConversationItemPage.self)
+            try await api.json(.POST, "/conversations/\(threadID)/items", body: NewItems(items: items), as: APIList<ResponseItem>.self)
         }
         live.reset(threadID)
         if partialText != nil, let id = added.data.last?.id { try store.rememberPartialItem(baseURL: storeKey, id: id) }

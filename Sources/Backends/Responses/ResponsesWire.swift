@@ -186,16 +186,3 @@ struct Conversation: Decodable, Sendable {
         case createdAt = "created_at"
     }
 }
-
-/// A page of `GET /conversations/{id}/items`, or the answer of adding items.
-struct ConversationItemPage: Decodable, Sendable {
-    var data: [ResponseItem]
-    var hasMore: Bool?
-    var lastID: String?
-
-    enum CodingKeys: String, CodingKey {
-        case data
-        case hasMore = "has_more"
-        case lastID = "last_id"
-    }
-}
