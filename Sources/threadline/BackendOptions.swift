@@ -77,7 +77,7 @@ struct BackendOptions: ParsableArguments {
             if let model { await backend.setModel(model) }
             return backend
         case .chat:
-            guard let baseURL = baseURL ?? environment["OPENAI_BASE_URL"], !baseURL.isEmpty else {
+            guard let baseURL = HTTPOptions.baseURL(flag: baseURL, environment: environment) else {
                 throw ValidationError(
                     "--backend chat needs --base-url URL (or OPENAI_BASE_URL), e.g. http://localhost:11434/v1 for Ollama")
             }
@@ -87,7 +87,7 @@ struct BackendOptions: ParsableArguments {
             if let model = self.model { await backend.setModel(model) }
             return backend
         case .assistants:
-            guard let baseURL = baseURL ?? environment["OPENAI_BASE_URL"], !baseURL.isEmpty else {
+            guard let baseURL = HTTPOptions.baseURL(flag: baseURL, environment: environment) else {
                 throw ValidationError("--backend assistants needs --base-url URL (or OPENAI_BASE_URL)")
             }
             let backend = try await AssistantsHTTPBackend(
@@ -96,7 +96,7 @@ struct BackendOptions: ParsableArguments {
             if let model { await backend.setModel(model) }
             return backend
         case .responses:
-            let baseURL = baseURL ?? environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.openAIBaseURL
+            let baseURL = HTTPOptions.baseURL(flag: baseURL, environment: environment) ?? Self.openAIBaseURL
             let settings = http.settings(baseURL: baseURL, environment: environment)
             if settings.apiKey == nil, URL(string: baseURL)?.host == URL(string: Self.openAIBaseURL)?.host {
                 throw ValidationError("--backend responses on \(baseURL) needs OPENAI_API_KEY")

@@ -24,4 +24,9 @@ struct HTTPOptions: ParsableArguments {
             connectTimeout: .milliseconds(Int(connectTimeout * 1000)), readTimeout: .milliseconds(Int(readTimeout * 1000)),
             proxy: HTTPSettings.proxy(for: baseURL, environment: environment))
     }
+
+    /// The server to use: `--base-url`, else OPENAI_BASE_URL; empty counts as unset.
+    static func baseURL(flag: String?, environment: [String: String]) -> String? {
+        (flag ?? environment["OPENAI_BASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+    }
 }

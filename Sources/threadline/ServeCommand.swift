@@ -81,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         case .demo:
             return DemoModel(deltaDelay: BackendOptions.demoDelay(environment))
         case .chat:
-            guard let baseURL = baseURL ?? environment["OPENAI_BASE_URL"], !baseURL.isEmpty else {
+            guard let baseURL = HTTPOptions.baseURL(flag: baseURL, environment: environment) else {
                 throw ValidationError("serve --backend chat needs --base-url URL (or OPENAI_BASE_URL), e.g. http://localhost:11434/v1")
             }
             return ChatCompletionsModel(settings: http.settings(baseURL: baseURL, environment: environment), model: model)
