@@ -23,6 +23,16 @@ struct LocalBackendTests {
         return events
     }
 
+    /// A new thread asking the seed question, and its first run streamed until it waits for
+    /// the tools: the thread, the run and the events.
+    private func seedRun(_ backend: LocalBackend) async throws -> (thread: ThreadSummary, runID: String, events: [RunEvent]) {
+        let thread = try await backend.createThread()
+        try await backend.appendUserMessage(seedQuestion, threadID: thread.id)
+        let streamed = try await events(backend.streamRun(threadID: thread.id, options: RunOptions()))
+        let runID = try #require(streamed.first.flatMap { if case .started(let id) = $0 { id } else { nil } }, "unexpected events \(streamed)")
+        return (thread, runID, streamed)
+    }
+
     private func backendError(_ body: () async throws -> Void) async -> BackendError? {
         do {
             try await body()
@@ -82,10 +92,8 @@ struct LocalBackendTests {
 
     @Test func transcriptInterleavesUserToolCallsAndAssistant() async throws {
         let (backend, _) = try await backend()
-        let thread = try await backend.createThread()
-        try await backend.appendUserMessage(seedQuestion, threadID: thread.id)
-        let first = try await events(backend.streamRun(threadID: thread.id, options: RunOptions()))
-        guard case .started(let runID)? = first.first, case .toolCallsRequired(let calls)? = first.last else {
+        let (thread, runID, first) = try await seedRun(backend)
+        guard case .toolCallsRequired(let calls)? = first.last else {
             Issue.record("unexpected events \(first)")
             return
         }
@@ -141,13 +149,7 @@ struct LocalBackendTests {
 
     @Test func appendingCancelsARunLeftWaitingForOutputs() async throws {
         let (backend, engine) = try await backend()
-        let thread = try await backend.createThread()
-        try await backend.appendUserMessage(seedQuestion, threadID: thread.id)
-        let first = try await events(backend.streamRun(threadID: thread.id, options: RunOptions()))
-        guard case .started(let runID)? = first.first else {
-            Issue.record("unexpected events \(first)")
-            return
-        }
+        let (thread, runID, _) = try await seedRun(backend)
         try await backend.appendUserMessage("Never mind.", threadID: thread.id)
         #expect(try await engine.run(threadID: thread.id, id: runID).status == .cancelled)
         #expect(try await engine.messages(threadID: thread.id).map(\.text) == [seedQuestion, "Never mind."])
@@ -197,13 +199,7 @@ struct LocalBackendTests {
 
     @Test func invalidRequestsBecomeBackendErrors() async throws {
         let (backend, _) = try await backend()
-        let thread = try await backend.createThread()
-        try await backend.appendUserMessage(seedQuestion, threadID: thread.id)
-        let first = try await events(backend.streamRun(threadID: thread.id, options: RunOptions()))
-        guard case .started(let runID)? = first.first else {
-            Issue.record("unexpected events \(first)")
-            return
-        }
+        let (thread, runID, _) = try await seedRun(backend)
         let error = await backendError {
             _ = try await backend.submitToolOutputs(
                 threadID: thread.id, runID: runID, outputs: [ToolCallOutput(toolCallID: "call_x", output: "1")])
