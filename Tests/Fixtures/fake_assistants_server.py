@@ -76,12 +76,12 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(status, {"error": {"message": message, "type": type_, "param": None, "code": None}}, headers)
 
     def stream(self, chunks, cut=False, stall=0):
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("connection", "close")
+        self.end_headers()
         if stall:
             # The run's first events, then silence: what a client's read timeout is for.
-            self.send_response(200)
-            self.send_header("content-type", "text/event-stream")
-            self.send_header("connection", "close")
-            self.end_headers()
             self.wfile.write(b"".join(chunks[:3]))
             self.wfile.flush()
             time.sleep(stall)
@@ -90,10 +90,6 @@ class Handler(BaseHTTPRequestHandler):
         payload = b"".join(chunks)
         if cut:
             payload = payload[: payload.rfind(b"event: thread.message.delta") + 40]
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.send_header("connection", "close")
-        self.end_headers()
         mode = self.server.chunking
         if mode == "whole":
             pieces = [payload]

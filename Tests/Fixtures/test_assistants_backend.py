@@ -40,6 +40,12 @@ class Server:
         self.process.kill()
         self.process.wait()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.close()
+
 
 def threadline(server, lines, home, key=KEY, arguments=()):
     environment = dict(os.environ, THREADLINE_HOME=home, OPENAI_API_KEY=key)
@@ -55,8 +61,7 @@ def tool_values(stderr):
 
 
 def check_seed(chunking):
-    server = Server(chunking)
-    try:
+    with Server(chunking) as server:
         with tempfile.TemporaryDirectory() as home:
             code, out, err = threadline(server, [SEED], home)
             assert code == 0, err
@@ -72,8 +77,6 @@ def check_seed(chunking):
             for request in server.log():
                 assert request["headers"].get("openai-beta") == "assistants=v2"
                 assert request["headers"].get("authorization") == f"Bearer {KEY}"
-    finally:
-        server.close()
 
 
 @test
@@ -93,21 +96,17 @@ def seed_conversation_random_chunks():
 
 @test
 def instructions_overrides_are_sent_with_the_run():
-    server = Server()
-    try:
+    with Server() as server:
         with tempfile.TemporaryDirectory() as home:
             threadline(server, ["/instructions 사용자를 고객님이라고 부르세요.", "/instructions --add Be brief.", SEED], home)
             run = server.requests("/runs")[0]["body"]
             assert run["instructions"] == "사용자를 고객님이라고 부르세요.", run
             assert run["additional_instructions"] == "Be brief.", run
-    finally:
-        server.close()
 
 
 @test
 def assistant_created_once_and_thread_resumed_with_continue():
-    server = Server()
-    try:
+    with Server() as server:
         with tempfile.TemporaryDirectory() as home:
             threadline(server, [SEED], home)
             code, out, err = threadline(server, ["/show"], home, arguments=["--continue"])
@@ -115,14 +114,11 @@ def assistant_created_once_and_thread_resumed_with_continue():
             assert len(server.requests("/assistants", "POST")) == 1
             assert len(server.requests("/threads", "POST")) == 1
             assert "thread:   thread_fake" in err, err
-    finally:
-        server.close()
 
 
 @test
 def retries_after_429_and_500_then_succeeds():
-    server = Server()
-    try:
+    with Server() as server:
         server.inject([{"status": 429, "headers": {"retry-after": "0"}},
                        {"status": 500, "headers": {"retry-after-ms": "10"}}])
         with tempfile.TemporaryDirectory() as home:
@@ -130,14 +126,11 @@ def retries_after_429_and_500_then_succeeds():
             assert code == 0, err
             assert out.startswith("부산의 현재 기온은"), out
             assert len(server.requests("/assistants")) == 3
-    finally:
-        server.close()
 
 
 @test
 def persistent_server_errors_give_up_after_two_retries_with_one_line():
-    server = Server()
-    try:
+    with Server() as server:
         fault = {"status": 503, "headers": {"retry-after": "0"}, "message": "overloaded"}
         server.inject([fault, fault, fault])
         with tempfile.TemporaryDirectory() as home:
@@ -145,14 +138,11 @@ def persistent_server_errors_give_up_after_two_retries_with_one_line():
             assert code != 0
             assert err == "error: HTTP 503: overloaded (invalid_request_error)\n", err
             assert len(server.requests("/assistants")) == 3
-    finally:
-        server.close()
 
 
 @test
 def unauthorized_is_one_line_without_the_key():
-    server = Server()
-    try:
+    with Server() as server:
         with tempfile.TemporaryDirectory() as home:
             secret = "sk-wrong-secret-123"
             code, out, err = threadline(server, [SEED], home, key=secret)
@@ -160,14 +150,11 @@ def unauthorized_is_one_line_without_the_key():
             assert "HTTP 401: Incorrect API key provided." in err, err
             assert secret not in err and secret not in out
             assert len(server.requests("/assistants")) == 1, "401 is not retried"
-    finally:
-        server.close()
 
 
 @test
 def a_stream_cut_mid_reply_keeps_the_text_and_the_next_line_works():
-    server = Server()
-    try:
+    with Server() as server:
         # assistants, threads, messages and runs pass; the submission's stream is cut mid-event.
         server.inject([{}, {}, {}, {}, {"cut": True}])
         with tempfile.TemporaryDirectory() as home:
@@ -179,38 +166,29 @@ def a_stream_cut_mid_reply_keeps_the_text_and_the_next_line_works():
             assert len(replies) == 3, out
             assert replies[0].startswith("부산의 ") and not replies[0].endswith("입니다."), out
             assert replies[1].endswith("입니다."), out
-    finally:
-        server.close()
 
 
 @test
 def unknown_and_malformed_events_are_skipped():
-    server = Server()
-    try:
+    with Server() as server:
         server.inject([{}, {}, {}, {"unknown": True, "malformed": True}])
         with tempfile.TemporaryDirectory() as home:
             code, out, err = threadline(server, [SEED], home)
             assert code == 0, err
             assert out.startswith("부산의 현재 기온은"), out
-    finally:
-        server.close()
 
 
 @test
 def an_unknown_thread_is_reported():
-    server = Server()
-    try:
+    with Server() as server:
         with tempfile.TemporaryDirectory() as home:
             code, out, err = threadline(server, ["hello"], home, arguments=["--thread", "thread_missing"])
             assert code != 0
             assert "no thread with id thread_missing" in err, err
-    finally:
-        server.close()
 
 
 def check_multi_round(chunking):
-    server = Server(chunking)
-    try:
+    with Server(chunking) as server:
         with tempfile.TemporaryDirectory() as home:
             code, out, err = threadline(server, ["부산의 날씨 예보를 알려주세요. 기온과 비가 올 확률도요."], home)
             assert code == 0, err
@@ -220,8 +198,6 @@ def check_multi_round(chunking):
             forecast = second["body"]["tool_outputs"][0]["output"]
             assert out == f"부산의 현재 기온은 {temperature}이고, 비가 올 확률은 {rain}입니다. 예보: {forecast}\n", out
             assert first["path"] == second["path"], "both rounds answer the same run"
-    finally:
-        server.close()
 
 
 @test
@@ -241,8 +217,7 @@ def a_multi_round_tool_loop_random_chunks():
 
 @test
 def a_run_cancelled_on_the_server_keeps_its_partial_text_and_the_thread_goes_on():
-    server = Server("random")
-    try:
+    with Server("random") as server:
         server.inject([{}, {}, {}, {}, {"cancel": True}])
         with tempfile.TemporaryDirectory() as home:
             code, out, err = threadline(server, [SEED, SEED], home)
@@ -251,27 +226,21 @@ def a_run_cancelled_on_the_server_keeps_its_partial_text_and_the_thread_goes_on(
             partial, complete = out.split("\n")[:2]
             assert len(partial) == 12 and complete.startswith(partial), "three 4-character deltas came before the cancel"
             assert complete.endswith("입니다."), out
-    finally:
-        server.close()
 
 
 @test
 def a_silent_server_hits_the_read_timeout_with_one_line():
-    server = Server()
-    try:
+    with Server() as server:
         server.inject([{}, {}, {}, {"stall": 5}])
         with tempfile.TemporaryDirectory() as home:
             code, out, err = threadline(server, [SEED], home, arguments=["--read-timeout", "1"])
             assert "read timeout" in err, err
             assert out.strip() == "" and len(err.strip().splitlines()) == 1, (out, err)
-    finally:
-        server.close()
 
 
 @test
 def a_400_for_a_missing_beta_header_is_one_clear_line():
-    server = Server()
-    try:
+    with Server() as server:
         # The fake answers any request without `OpenAI-Beta: assistants=v2` as the API did.
         request = urllib.request.Request(f"{server.base_url}/threads", data=b"{}", method="POST",
                                          headers={"Authorization": f"Bearer {KEY}"})
@@ -288,8 +257,6 @@ def a_400_for_a_missing_beta_header_is_one_clear_line():
             lines = [line for line in err.splitlines() if "HTTP 400" in line]
             assert len(lines) == 1 and f"HTTP 400: {message}" in lines[0], err
             assert len(server.requests("/assistants")) == 1, "400 is not retried"
-    finally:
-        server.close()
 
 
 if __name__ == "__main__":
