@@ -9,7 +9,7 @@ import ThreadlineCore
 /// `/threads`, `/resume` and `--continue` work as with the local engine.
 public actor AssistantsHTTPBackend: ChatBackend {
     private let api: APIClient
-    private let store: LocalStore
+    private let threads: RemoteThreads
     private let assistant: Assistant
     private var model: String?
     private let translator = AssistantsEventTranslator()
@@ -26,7 +26,7 @@ public actor AssistantsHTTPBackend: ChatBackend {
         let api = APIClient(settings: settings)
         let store = try LocalStore(path: statePath)
         self.api = api
-        self.store = store
+        threads = RemoteThreads(api: api, store: store, storeKey: settings.baseURL, collection: "/threads")
         self.assistant = try await Self.resolveAssistant(api: api, store: store, definition: definition, id: assistantID)
     }
 
@@ -58,31 +58,13 @@ public actor AssistantsHTTPBackend: ChatBackend {
 
     public func setModel(_ model: String) { self.model = model }
 
-    public func createThread() async throws -> ThreadSummary {
-        let thread = try await api.json(.POST, "/threads", body: [String: String](), as: AssistantThread.self)
-        try store.rememberRemoteThread(baseURL: baseURL, id: thread.id, createdAt: thread.createdAt)
-        return ThreadSummary(id: thread.id, createdAt: Date(timeIntervalSince1970: TimeInterval(thread.createdAt)), title: nil)
-    }
+    public func createThread() async throws -> ThreadSummary { try await threads.create() }
 
-    public func thread(id: String) async throws -> ThreadSummary {
-        let thread = try await notFoundAsThread(id) { try await api.json(.GET, "/threads/\(id)", as: AssistantThread.self) }
-        try store.rememberRemoteThread(baseURL: baseURL, id: thread.id, createdAt: thread.createdAt)
-        return ThreadSummary(
-            id: thread.id, createdAt: Date(timeIntervalSince1970: TimeInterval(thread.createdAt)),
-            title: try store.remoteThreadTitle(baseURL: baseURL, id: id))
-    }
+    public func thread(id: String) async throws -> ThreadSummary { try await threads.thread(id: id) }
 
-    public func listThreads(limit: Int) async throws -> [ThreadSummary] {
-        try store.remoteThreads(baseURL: baseURL, limit: limit).map {
-            ThreadSummary(id: $0.id, createdAt: Date(timeIntervalSince1970: TimeInterval($0.createdAt)), title: $0.title)
-        }
-    }
+    public func listThreads(limit: Int) async throws -> [ThreadSummary] { try threads.list(limit: limit) }
 
-    public func deleteThread(id: String) async throws {
-        struct Deleted: Decodable { var deleted: Bool }
-        _ = try await notFoundAsThread(id) { try await api.json(.DELETE, "/threads/\(id)", as: Deleted.self) }
-        try store.forgetRemoteThread(baseURL: baseURL, id: id)
-    }
+    public func deleteThread(id: String) async throws { try await threads.delete(id: id) }
 
     public func transcript(threadID: String) async throws -> [TranscriptEntry] {
         try await notFoundAsThread(threadID) {
@@ -110,8 +92,7 @@ public actor AssistantsHTTPBackend: ChatBackend {
         _ = try await notFoundAsThread(threadID) {
             try await api.json(.POST, "/threads/\(threadID)/messages", body: NewMessage(content: text), as: Message.self)
         }
-        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
-        try store.touchRemoteThread(baseURL: baseURL, id: threadID, userLine: firstLine)
+        try threads.touch(id: threadID, userLine: text)
     }
 
     public func streamRun(threadID: String, options: RunOptions) async throws -> AsyncThrowingStream<RunEvent, any Error> {
@@ -184,14 +165,5 @@ public actor AssistantsHTTPBackend: ChatBackend {
         }
         continuation.onTermination = { _ in task.cancel() }
         return stream
-    }
-
-    /// Runs `body`, turning a 404 into `BackendError.threadNotFound(id)`.
-    private func notFoundAsThread<T>(_ id: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch HTTPError.api(status: 404, _) {
-            throw BackendError.threadNotFound(id)
-        }
     }
 }

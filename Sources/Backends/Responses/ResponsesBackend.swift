@@ -9,6 +9,7 @@ import ThreadlineCore
 public actor ResponsesBackend: ChatBackend {
     private let api: APIClient
     private let store: LocalStore
+    private let threads: RemoteThreads
     private let definition: AssistantParameters
     private var model: String?
     /// User lines the server has not accepted yet, per conversation; sent with the next request.
@@ -18,14 +19,16 @@ public actor ResponsesBackend: ChatBackend {
     private var turnOptions: [String: RunOptions] = [:]
     private let live = LiveResponses()
 
-    /// The key of this backend's conversations in the local store, apart from Assistants
-    /// threads kept for the same base URL.
-    private var storeKey: String { "responses " + api.settings.baseURL }
+    private var storeKey: String { threads.storeKey }
 
     /// Connects to `settings.baseURL`; `definition` gives the model, instructions and tools.
     public init(settings: HTTPSettings, statePath: String, definition: AssistantParameters) throws {
-        self.api = APIClient(settings: settings)
-        self.store = try LocalStore(path: statePath)
+        let api = APIClient(settings: settings)
+        let store = try LocalStore(path: statePath)
+        self.api = api
+        self.store = store
+        // Its own store key: the same base URL may also serve Assistants threads.
+        threads = RemoteThreads(api: api, store: store, storeKey: "responses " + settings.baseURL, collection: "/conversations")
         self.definition = definition
     }
 
@@ -36,31 +39,13 @@ public actor ResponsesBackend: ChatBackend {
 
     public func setModel(_ model: String) { self.model = model }
 
-    public func createThread() async throws -> ThreadSummary {
-        let conversation = try await api.json(.POST, "/conversations", body: [String: String](), as: Conversation.self)
-        try store.rememberRemoteThread(baseURL: storeKey, id: conversation.id, createdAt: conversation.createdAt)
-        return ThreadSummary(id: conversation.id, createdAt: Self.date(conversation.createdAt), title: nil)
-    }
+    public func createThread() async throws -> ThreadSummary { try await threads.create() }
 
-    public func thread(id: String) async throws -> ThreadSummary {
-        let conversation = try await notFoundAsThread(id) { try await api.json(.GET, "/conversations/\(id)", as: Conversation.self) }
-        try store.rememberRemoteThread(baseURL: storeKey, id: conversation.id, createdAt: conversation.createdAt)
-        return ThreadSummary(
-            id: conversation.id, createdAt: Self.date(conversation.createdAt), title: try store.remoteThreadTitle(baseURL: storeKey, id: id)
-        )
-    }
+    public func thread(id: String) async throws -> ThreadSummary { try await threads.thread(id: id) }
 
-    public func listThreads(limit: Int) async throws -> [ThreadSummary] {
-        try store.remoteThreads(baseURL: storeKey, limit: limit).map {
-            ThreadSummary(id: $0.id, createdAt: Self.date($0.createdAt), title: $0.title)
-        }
-    }
+    public func listThreads(limit: Int) async throws -> [ThreadSummary] { try threads.list(limit: limit) }
 
-    public func deleteThread(id: String) async throws {
-        struct Deleted: Decodable { var deleted: Bool }
-        _ = try await notFoundAsThread(id) { try await api.json(.DELETE, "/conversations/\(id)", as: Deleted.self) }
-        try store.forgetRemoteThread(baseURL: storeKey, id: id)
-    }
+    public func deleteThread(id: String) async throws { try await threads.delete(id: id) }
 
     public func transcript(threadID: String) async throws -> [TranscriptEntry] {
         let items = try await notFoundAsThread(threadID) {
@@ -72,8 +57,7 @@ public actor ResponsesBackend: ChatBackend {
     /// Queues the line: it goes to the server as input of the next response.
     public func appendUserMessage(_ text: String, threadID: String) async throws {
         pendingLines[threadID, default: []].append(text)
-        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
-        try store.touchRemoteThread(baseURL: storeKey, id: threadID, userLine: firstLine)
+        try threads.touch(id: threadID, userLine: text)
     }
 
     public func streamRun(threadID: String, options: RunOptions) async throws -> AsyncThrowingStream<RunEvent, any Error> {
@@ -154,16 +138,5 @@ public actor ResponsesBackend: ChatBackend {
         guard let additional = options.additionalInstructions, !additional.isEmpty else { return base }
         guard let base, !base.isEmpty else { return additional }
         return base + "\n\n" + additional
-    }
-
-    private static func date(_ seconds: Int) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
-
-    /// Runs `body`, turning a 404 into `BackendError.threadNotFound(id)`.
-    private func notFoundAsThread<T>(_ id: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch HTTPError.api(status: 404, _) {
-            throw BackendError.threadNotFound(id)
-        }
     }
 }
