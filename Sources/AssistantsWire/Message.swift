@@ -4,7 +4,7 @@ public struct Message: Codable, Sendable, Equatable {
     public var object: String = "thread.message"
     public var createdAt: Int
     public var threadID: String
-    public var status: String?
+    public var status: MessageStatus?
     public var completedAt: Int?
     public var incompleteAt: Int?
     public var incompleteDetails: IncompleteDetails?
@@ -16,7 +16,7 @@ public struct Message: Codable, Sendable, Equatable {
     public var metadata: [String: String]?
 
     public init(
-        id: String, createdAt: Int, threadID: String, status: String?, role: String, text: String,
+        id: String, createdAt: Int, threadID: String, status: MessageStatus?, role: String, text: String,
         assistantID: String? = nil, runID: String? = nil, metadata: [String: String] = [:]
     ) {
         self.id = id

@@ -1,36 +1,3 @@
-/// A run's status; unknown values decode instead of failing.
-public struct RunStatus: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
-    public var rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-
-    public static let queued = RunStatus("queued")
-    public static let inProgress = RunStatus("in_progress")
-    public static let requiresAction = RunStatus("requires_action")
-    public static let cancelling = RunStatus("cancelling")
-    public static let cancelled = RunStatus("cancelled")
-    public static let failed = RunStatus("failed")
-    public static let completed = RunStatus("completed")
-    public static let incomplete = RunStatus("incomplete")
-    public static let expired = RunStatus("expired")
-
-    /// True once the run can no longer change.
-    public var isTerminal: Bool {
-        [.cancelled, .failed, .completed, .incomplete, .expired].contains(self)
-    }
-
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-}
-
 /// An execution of an assistant on a thread.
 public struct Run: Codable, Sendable, Equatable {
     public var id: String

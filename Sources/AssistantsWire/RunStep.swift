@@ -7,7 +7,7 @@ public struct RunStep: Codable, Sendable, Equatable {
     public var assistantID: String
     public var threadID: String
     public var type: String
-    public var status: String
+    public var status: StepStatus
     public var stepDetails: StepDetails
     public var lastError: RunError?
     public var expiredAt: Int?
@@ -19,7 +19,7 @@ public struct RunStep: Codable, Sendable, Equatable {
 
     public init(
         id: String, createdAt: Int, runID: String, assistantID: String, threadID: String,
-        status: String, details: StepDetails
+        status: StepStatus, details: StepDetails
     ) {
         self.id = id
         self.createdAt = createdAt

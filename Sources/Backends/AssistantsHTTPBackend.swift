@@ -24,14 +24,14 @@ public actor AssistantsHTTPBackend: ChatBackend {
         var settings = settings
         settings.extraHeaders["OpenAI-Beta"] = "assistants=v2"
         let api = APIClient(settings: settings)
-        let store = try LocalStore(path: statePath)
+        let store = try RemoteBookkeeping(path: statePath)
         self.api = api
         threads = RemoteThreads(api: api, store: store, storeKey: settings.baseURL, collection: "/threads")
         self.assistant = try await Self.resolveAssistant(api: api, store: store, definition: definition, id: assistantID)
     }
 
     private static func resolveAssistant(
-        api: APIClient, store: LocalStore, definition: AssistantParameters, id: String?
+        api: APIClient, store: RemoteBookkeeping, definition: AssistantParameters, id: String?
     ) async throws -> Assistant {
         if let id {
             return try await api.json(.GET, "/assistants/\(id)", as: Assistant.self)
@@ -40,7 +40,7 @@ public actor AssistantsHTTPBackend: ChatBackend {
         let encoder = WireCoding.encoder()
         encoder.outputFormatting.insert(.sortedKeys)
         let fingerprint = String(decoding: try encoder.encode(definition), as: UTF8.self)
-        if let remembered = try store.remoteAssistant(baseURL: api.settings.baseURL, fingerprint: fingerprint) {
+        if let remembered = try store.assistant(baseURL: api.settings.baseURL, fingerprint: fingerprint) {
             do {
                 return try await api.json(.GET, "/assistants/\(remembered)", as: Assistant.self)
             } catch HTTPError.api(status: 404, _) {
@@ -48,7 +48,7 @@ public actor AssistantsHTTPBackend: ChatBackend {
             }
         }
         let created = try await api.json(.POST, "/assistants", body: definition, as: Assistant.self)
-        try store.rememberRemoteAssistant(baseURL: api.settings.baseURL, fingerprint: fingerprint, id: created.id)
+        try store.rememberAssistant(baseURL: api.settings.baseURL, fingerprint: fingerprint, id: created.id)
         return created
     }
 

@@ -32,7 +32,7 @@ struct AssistantsTranscript {
             }
             entries.append(
                 TranscriptEntry(
-                    kind: message.role == "user" ? .user : .assistant, text: message.text, isPartial: message.status == "incomplete"))
+                    kind: message.role == "user" ? .user : .assistant, text: message.text, isPartial: message.status == .incomplete))
         }
         silentRuns.forEach { emitCalls(of: $0.id) }
         self.entries = entries

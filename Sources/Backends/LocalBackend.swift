@@ -32,8 +32,7 @@ public actor LocalBackend: ChatBackend {
     public func thread(id: String) async throws -> ThreadSummary {
         do {
             let thread = try await engine.thread(id: id)
-            let first = try await engine.messages(threadID: id).first { $0.role == "user" }
-            return summary(thread, firstUserMessage: first)
+            return summary(thread, firstUserMessage: try await engine.firstUserMessage(threadID: id))
         } catch EngineError.notFound {
             throw BackendError.threadNotFound(id)
         }
@@ -55,7 +54,7 @@ public actor LocalBackend: ChatBackend {
                     return [
                         TranscriptEntry(
                             kind: message.role == "user" ? .user : .assistant, text: message.text,
-                            isPartial: message.status == "incomplete")
+                            isPartial: message.status == .incomplete)
                     ]
                 case .step(let step):
                     return (step.stepDetails.toolCalls ?? []).map {

@@ -30,6 +30,10 @@ struct APIFailure: Error, Equatable {
             return APIFailure(status: 404, message: "No \(kind) found with id '\(id)'.")
         case EngineError.invalidRequest(let message):
             return .invalid(message)
+        case StoreError.unknownCursor(let parameter, _):
+            return .invalid((error as? StoreError)?.description ?? "", param: parameter)
+        case StoreError.runChanged:
+            return APIFailure(status: 409, message: (error as? StoreError)?.description ?? "", type: "conflict")
         case let decoding as DecodingError:
             return .invalid("Invalid request body: \(describe(decoding))")
         case let http as HTTPError where http.status == .notFound:

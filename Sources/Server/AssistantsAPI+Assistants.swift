@@ -1,4 +1,5 @@
 import AssistantsWire
+import Backends
 import Hummingbird
 
 extension AssistantsAPI {
@@ -11,7 +12,7 @@ extension AssistantsAPI {
     }
 
     @Sendable func listAssistants(_ request: Request, context: Context) async throws -> Response {
-        try list(try await engine.assistants(), request, id: \.id)
+        try await list(request, id: \.id) { try await engine.assistants($0) }
     }
 
     @Sendable func retrieveAssistant(_ request: Request, context: Context) async throws -> Response {

@@ -40,8 +40,8 @@ extension AssistantsAPI {
     }
 
     @Sendable func listRuns(_ request: Request, context: Context) async throws -> Response {
-        try list(
-            try await engine.runs(threadID: context.parameters.require("thread_id")), request, id: \.id)
+        let threadID = try context.parameters.require("thread_id")
+        return try await list(request, id: \.id) { try await engine.runs(threadID: threadID, $0) }
     }
 
     @Sendable func retrieveRun(_ request: Request, context: Context) async throws -> Response {
@@ -80,20 +80,15 @@ extension AssistantsAPI {
     }
 
     @Sendable func listSteps(_ request: Request, context: Context) async throws -> Response {
-        let steps = try await engine.steps(
-            threadID: context.parameters.require("thread_id"), runID: context.parameters.require("run_id")
-        )
-        return try list(steps, request, id: \.id)
+        let threadID = try context.parameters.require("thread_id")
+        let runID = try context.parameters.require("run_id")
+        return try await list(request, id: \.id) { try await engine.steps(threadID: threadID, runID: runID, $0) }
     }
 
     @Sendable func retrieveStep(_ request: Request, context: Context) async throws -> Response {
-        let stepID = try context.parameters.require("step_id")
-        let steps = try await engine.steps(
-            threadID: context.parameters.require("thread_id"), runID: context.parameters.require("run_id")
-        )
-        guard let step = steps.first(where: { $0.id == stepID }) else {
-            throw APIFailure(status: 404, message: "No run step found with id '\(stepID)'.")
-        }
-        return WireResponse.json(step)
+        WireResponse.json(
+            try await engine.step(
+                threadID: context.parameters.require("thread_id"), runID: context.parameters.require("run_id"),
+                id: context.parameters.require("step_id")))
     }
 }

@@ -59,11 +59,9 @@ extension AssistantsAPI {
     }
 
     @Sendable func listMessages(_ request: Request, context: Context) async throws -> Response {
-        var messages = try await engine.messages(threadID: context.parameters.require("thread_id"))
-        if let runID = request.uri.queryParameters["run_id"] {
-            messages = messages.filter { $0.runID == String(runID) }
-        }
-        return try list(messages, request, id: \.id)
+        let threadID = try context.parameters.require("thread_id")
+        let runID = request.uri.queryParameters["run_id"].map(String.init)
+        return try await list(request, id: \.id) { try await engine.messages(threadID: threadID, runID: runID, $0) }
     }
 
     @Sendable func retrieveMessage(_ request: Request, context: Context) async throws -> Response {

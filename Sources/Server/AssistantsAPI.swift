@@ -54,10 +54,11 @@ struct AssistantsAPI: Sendable {
         return try WireCoding.decoder().decode(type, from: bytes)
     }
 
-    func list<Item: Encodable>(_ items: [Item], _ request: Request, id: (Item) -> String) throws
-        -> Response
-    {
-        WireResponse.json(try ListPage(items, query: ListQuery(request), id: id))
+    /// One page of a list, read by `read` with the request's `limit`, `order`, `after`, `before`.
+    func list<Item: Encodable & Sendable>(
+        _ request: Request, id: (Item) -> String, _ read: (PageRequest) async throws -> Page<Item>
+    ) async throws -> Response {
+        WireResponse.json(ListPage(try await read(PageRequest(request)), id: id))
     }
 
     /// A run's answer: its events as they happen when streaming, otherwise the run as first

@@ -207,7 +207,7 @@ struct StreamEventTests {
             return
         }
         #expect(decodedPhase == phase)
-        #expect(message.status == phase)
+        #expect(message.status == MessageStatus(phase))
         #expect(message.text == "Hi 안녕")
         #expect(message.runID == "run_abc")
         #expect(message.role == "assistant")

@@ -8,7 +8,7 @@ import ThreadlineCore
 /// tool outputs a follow-up response whose input is every `function_call_output` of the step.
 public actor ResponsesBackend: ChatBackend {
     private let api: APIClient
-    private let store: LocalStore
+    private let store: RemoteBookkeeping
     private let threads: RemoteThreads
     private let definition: AssistantParameters
     private var model: String?
@@ -24,7 +24,7 @@ public actor ResponsesBackend: ChatBackend {
     /// Connects to `settings.baseURL`; `definition` gives the model, instructions and tools.
     public init(settings: HTTPSettings, statePath: String, definition: AssistantParameters) throws {
         let api = APIClient(settings: settings)
-        let store = try LocalStore(path: statePath)
+        let store = try RemoteBookkeeping(path: statePath)
         self.api = api
         self.store = store
         // Its own store key: the same base URL may also serve Assistants threads.

@@ -8,7 +8,7 @@ import Testing
 
 /// A database written by an earlier release (migrations v1 and v2 only) keeps its order after
 /// the sequence counter arrives.
-@Suite struct LocalStoreMigrationTests {
+@Suite struct SQLiteMigrationTests {
     let directory = TemporaryDirectory("threadline-migration")
 
     @Test func theCounterStartsAfterTheHighestStoredSequence() throws {
@@ -33,7 +33,7 @@ import Testing
         }
         try old.close()
 
-        let store = try LocalStore(path: path)
+        let store = try SQLiteThreadStore(path: path)
         try store.saveThread(AssistantThread(id: "thread_new", createdAt: 2))
         let recent = try store.recentThreads(limit: 10).map(\.thread.id)
         #expect(recent == ["thread_new", "thread_old"], "the new thread's sequence is above the old 41")

@@ -1,0 +1,155 @@
+import AssistantsWire
+
+/// Where the local engine keeps assistants, threads, messages, runs and run steps: the seam
+/// between the engine and a database. `SQLiteThreadStore` is the default; another database
+/// implements the same requirements.
+///
+/// Objects are stored whole, in their wire form, in creation order. Lists are answered by the
+/// database a page at a time (`PageRequest`); a store never loads a table to slice it.
+public protocol ThreadStore: Sendable {
+    // MARK: assistants
+
+    /// Inserts the assistant, or replaces the stored one with the same id.
+    func saveAssistant(_ assistant: Assistant) throws
+    func assistant(id: String) throws -> Assistant?
+    /// One page of the assistants, in creation order (or its reverse).
+    func assistants(_ page: PageRequest) throws -> Page<Assistant>
+    /// The first stored assistant equal to `assistant` in model, instructions, tools and name.
+    func assistant(matching assistant: Assistant) throws -> Assistant?
+    /// False when there was none.
+    func deleteAssistant(id: String) throws -> Bool
+
+    // MARK: threads
+
+    /// Inserts the thread, or replaces the stored one with the same id.
+    func saveThread(_ thread: AssistantThread) throws
+    func thread(id: String) throws -> AssistantThread?
+    /// Threads with their first user message, most recently used first.
+    func recentThreads(limit: Int) throws -> [ThreadListing]
+    /// Deletes the thread with its messages, runs and steps; false when there was none.
+    func deleteThread(id: String) throws -> Bool
+
+    // MARK: messages, runs and steps
+
+    func message(id: String) throws -> Message?
+    /// One page of a thread's messages, only those of run `runID` when given.
+    func messages(threadID: String, runID: String?, _ page: PageRequest) throws -> Page<Message>
+    /// The thread's first message from the user, if any.
+    func firstUserMessage(threadID: String) throws -> Message?
+    func run(id: String) throws -> Run?
+    func runs(threadID: String, _ page: PageRequest) throws -> Page<Run>
+    /// The thread's runs that have not ended (not `RunStatus.terminal`), oldest first.
+    func activeRuns(threadID: String) throws -> [Run]
+    func steps(runID: String, _ page: PageRequest) throws -> Page<RunStep>
+    func step(id: String) throws -> RunStep?
+    /// A run with everything a transition of it may change: its steps and its messages.
+    func snapshot(runID: String) throws -> RunSnapshot?
+    /// Messages and tool steps of a thread interleaved in creation order: what a model sees.
+    func timeline(threadID: String) throws -> [TimelineItem]
+
+    /// Writes every object of `changes` in one transaction, or none of them. When
+    /// `changes.expectation` is set and the run's stored status is not the expected one (another
+    /// process moved it on), nothing is written and `StoreError.runChanged` is thrown.
+    func commit(_ changes: StoreChanges) throws
+}
+
+/// `limit`, `order`, `after` and `before` of a list request, as the Assistants API takes them.
+/// `after` pages forward in the requested order; `before` alone gives the items just before
+/// the cursor, `hasMore` then saying whether more lie beyond them towards the start.
+public struct PageRequest: Sendable, Equatable {
+    public var limit: Int
+    public var ascending: Bool
+    public var after: String?
+    public var before: String?
+
+    public init(limit: Int = 20, ascending: Bool = false, after: String? = nil, before: String? = nil) {
+        self.limit = limit
+        self.ascending = ascending
+        self.after = after
+        self.before = before
+    }
+
+    /// Every item, oldest first: for the callers that need a whole (small) collection.
+    public static let all = PageRequest(limit: Int(Int32.max), ascending: true)
+}
+
+/// One page of a list, in the requested order.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    /// More items follow in the direction the page was read.
+    public var hasMore: Bool
+
+    public init(items: [Item], hasMore: Bool) {
+        self.items = items
+        self.hasMore = hasMore
+    }
+}
+
+/// A thread as `/threads` lists it.
+public struct ThreadListing: Sendable {
+    public var thread: AssistantThread
+    public var firstUserMessage: Message?
+}
+
+/// A thread's history as the model sees it: messages and tool steps in order.
+public enum TimelineItem: Sendable, Equatable {
+    case message(Message)
+    case step(RunStep)
+}
+
+/// A stored run with its steps and messages, oldest first.
+public struct RunSnapshot: Sendable, Equatable {
+    public var run: Run
+    public var steps: [RunStep]
+    public var messages: [Message]
+
+    public init(run: Run, steps: [RunStep] = [], messages: [Message] = []) {
+        self.run = run
+        self.steps = steps
+        self.messages = messages
+    }
+}
+
+/// The writes of one transition, committed together.
+public struct StoreChanges: Sendable, Equatable {
+    public var runs: [Run] = []
+    public var steps: [RunStep] = []
+    public var messages: [Message] = []
+    /// The status the run must still have in the store for the writes to apply.
+    public var expectation: RunExpectation?
+
+    public init(runs: [Run] = [], steps: [RunStep] = [], messages: [Message] = []) {
+        self.runs = runs
+        self.steps = steps
+        self.messages = messages
+    }
+
+    public var isEmpty: Bool { runs.isEmpty && steps.isEmpty && messages.isEmpty }
+}
+
+/// A run's status as a transition read it, checked again when the transition is written.
+public struct RunExpectation: Sendable, Equatable {
+    public var runID: String
+    public var status: RunStatus
+
+    public init(runID: String, status: RunStatus) {
+        self.runID = runID
+        self.status = status
+    }
+}
+
+/// A store's refusal of a request.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// `after` or `before` names no object of the list.
+    case unknownCursor(parameter: String, id: String)
+    /// The run is no longer in the status a transition started from.
+    case runChanged(id: String, expected: RunStatus, found: RunStatus?)
+
+    public var description: String {
+        switch self {
+        case .unknownCursor(let parameter, let id): "Invalid '\(parameter)': no object with id '\(id)' in this list."
+        case .runChanged(let id, let expected, let found):
+            "Run \(id) changed while it was being updated (expected \(expected), found \(found?.rawValue ?? "none"))."
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+
+/// Threadline's SQLite file: created with mode 0600, opened as a GRDB `DatabasePool` in WAL mode
+/// (readers never wait for the writer, so the REPL and `serve` can share the file), and
+/// migrated to the current schema. The engine's store and the remote bookkeeping both live here.
+enum SQLiteDatabase {
+    /// Opens (creating) the database at `path`.
+    static func open(path: String) throws -> DatabasePool {
+        let manager = FileManager.default
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try manager.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        if !manager.fileExists(atPath: path) {
+            guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(pool)
+        return pool
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE assistants (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL);
+                    CREATE TABLE threads (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, seq INTEGER NOT NULL, updated_seq INTEGER NOT NULL, json TEXT NOT NULL);
+                    CREATE TABLE messages (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE, seq INTEGER NOT NULL, role TEXT NOT NULL, run_id TEXT, json TEXT NOT NULL);
+                    CREATE INDEX messages_by_thread ON messages(thread_id, seq);
+                    CREATE TABLE runs (id TEXT PRIMARY KEY, thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE, seq INTEGER NOT NULL, status TEXT NOT NULL, json TEXT NOT NULL);
+                    CREATE INDEX runs_by_thread ON runs(thread_id, seq);
+                    CREATE TABLE run_steps (id TEXT PRIMARY KEY, run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, thread_id TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL);
+                    CREATE INDEX steps_by_run ON run_steps(run_id, seq);
+                    CREATE INDEX steps_by_thread ON run_steps(thread_id, seq);
+                    """)
+        }
+        migrator.registerMigration("v2-remote") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE remote_threads (id TEXT NOT NULL, base_url TEXT NOT NULL, created_at INTEGER NOT NULL, title TEXT, updated_seq INTEGER NOT NULL, PRIMARY KEY (base_url, id));
+                    CREATE TABLE remote_assistants (base_url TEXT NOT NULL, fingerprint TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (base_url, fingerprint));
+                    """)
+        }
+        // One counter row instead of a MAX over every table on each write, which scanned
+        // tables whose indexes do not lead with seq.
+        migrator.registerMigration("v3-sequence") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+                    INSERT INTO sequence (id, value) SELECT 1, COALESCE(MAX(m), 0) FROM (
+                        SELECT MAX(seq) AS m FROM assistants UNION ALL SELECT MAX(updated_seq) FROM threads
+                        UNION ALL SELECT MAX(seq) FROM messages UNION ALL SELECT MAX(seq) FROM runs
+                        UNION ALL SELECT MAX(seq) FROM run_steps UNION ALL SELECT MAX(updated_seq) FROM remote_threads);
+                    """)
+        }
+        migrator.registerMigration("v3-remote-partial") { db in
+            try db.execute(
+                sql: "CREATE TABLE remote_partial_items (base_url TEXT NOT NULL, item_id TEXT NOT NULL, PRIMARY KEY (base_url, item_id));")
+        }
+        // Keyset pages and the lookups a run transition makes, without scanning a thread.
+        migrator.registerMigration("v4-indexes") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX messages_by_run ON messages(run_id, seq);
+                    CREATE INDEX runs_by_status ON runs(thread_id, status);
+                    CREATE INDEX threads_by_use ON threads(updated_seq);
+                    CREATE INDEX assistants_by_seq ON assistants(seq);
+                    """)
+        }
+        return migrator
+    }
+
+    /// The next value of the global order shared by every table (creation order).
+    static func nextSequence(_ db: Database) throws -> Int64 {
+        guard let next = try Int64.fetchOne(db, sql: "UPDATE sequence SET value = value + 1 WHERE id = 1 RETURNING value")
+        else { throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the sequence row is missing") }
+        return next
+    }
+}

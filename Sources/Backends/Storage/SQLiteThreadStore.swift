@@ -1,0 +1,269 @@
+import AssistantsWire
+import Foundation
+import GRDB
+
+/// `ThreadStore` in SQLite. Each object is stored whole as its wire JSON, with the columns
+/// queries need beside it; `seq`, one counter shared by every table, orders them.
+public final class SQLiteThreadStore: ThreadStore {
+    private let database: DatabasePool
+
+    /// Opens (creating with mode 0600, migrating) the database at `path`.
+    public init(path: String) throws {
+        database = try SQLiteDatabase.open(path: path)
+    }
+
+    // MARK: assistants
+
+    public func saveAssistant(_ assistant: Assistant) throws {
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO assistants (id, created_at, seq, json) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET json = excluded.json
+                    """,
+                arguments: [
+                    assistant.id, assistant.createdAt, try SQLiteDatabase.nextSequence(db), WireCoding.jsonText(assistant),
+                ])
+        }
+    }
+
+    public func assistant(id: String) throws -> Assistant? { try object(Assistant.self, table: "assistants", id: id) }
+
+    public func assistants(_ page: PageRequest) throws -> Page<Assistant> {
+        try self.page(Assistant.self, from: "assistants", where: "1", [], page)
+    }
+
+    public func assistant(matching wanted: Assistant) throws -> Assistant? {
+        // Assistants are few (one per configuration), and tools compare as decoded values.
+        try objects(Assistant.self, "SELECT json FROM assistants ORDER BY seq").first {
+            $0.model == wanted.model && $0.instructions == wanted.instructions && $0.tools == wanted.tools
+                && $0.name == wanted.name
+        }
+    }
+
+    public func deleteAssistant(id: String) throws -> Bool {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM assistants WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: threads
+
+    public func saveThread(_ thread: AssistantThread) throws {
+        try database.write { db in
+            let seq = try SQLiteDatabase.nextSequence(db)
+            try db.execute(
+                sql: """
+                    INSERT INTO threads (id, created_at, seq, updated_seq, json) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET json = excluded.json
+                    """,
+                arguments: [thread.id, thread.createdAt, seq, seq, WireCoding.jsonText(thread)])
+        }
+    }
+
+    public func thread(id: String) throws -> AssistantThread? {
+        try object(AssistantThread.self, table: "threads", id: id)
+    }
+
+    public func recentThreads(limit: Int) throws -> [ThreadListing] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.json AS thread,
+                      (SELECT m.json FROM messages m WHERE m.thread_id = t.id AND m.role = 'user' ORDER BY m.seq LIMIT 1) AS first
+                    FROM threads t ORDER BY t.updated_seq DESC LIMIT ?
+                    """,
+                arguments: [limit])
+        }.map { row in
+            let first: String? = row["first"]
+            return ThreadListing(
+                thread: try Self.decode(AssistantThread.self, row["thread"]),
+                firstUserMessage: try first.map { try Self.decode(Message.self, $0) })
+        }
+    }
+
+    public func deleteThread(id: String) throws -> Bool {
+        try database.write { db in
+            for table in ["run_steps", "messages", "runs"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE thread_id = ?", arguments: [id])
+            }
+            try db.execute(sql: "DELETE FROM threads WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: messages, runs and steps
+
+    public func message(id: String) throws -> Message? { try object(Message.self, table: "messages", id: id) }
+
+    public func messages(threadID: String, runID: String?, _ page: PageRequest) throws -> Page<Message> {
+        if let runID {
+            return try self.page(Message.self, from: "messages", where: "thread_id = ? AND run_id = ?", [threadID, runID], page)
+        }
+        return try self.page(Message.self, from: "messages", where: "thread_id = ?", [threadID], page)
+    }
+
+    public func firstUserMessage(threadID: String) throws -> Message? {
+        try objects(
+            Message.self, "SELECT json FROM messages WHERE thread_id = ? AND role = 'user' ORDER BY seq LIMIT 1", [threadID]
+        ).first
+    }
+
+    public func run(id: String) throws -> Run? { try object(Run.self, table: "runs", id: id) }
+
+    public func runs(threadID: String, _ page: PageRequest) throws -> Page<Run> {
+        try self.page(Run.self, from: "runs", where: "thread_id = ?", [threadID], page)
+    }
+
+    public func activeRuns(threadID: String) throws -> [Run] {
+        let ended = RunStatus.terminal.map(\.rawValue)
+        let marks = ended.map { _ in "?" }.joined(separator: ", ")
+        return try objects(
+            Run.self, "SELECT json FROM runs WHERE thread_id = ? AND status NOT IN (\(marks)) ORDER BY seq",
+            StatementArguments([threadID] + ended))
+    }
+
+    public func steps(runID: String, _ page: PageRequest) throws -> Page<RunStep> {
+        try self.page(RunStep.self, from: "run_steps", where: "run_id = ?", [runID], page)
+    }
+
+    public func step(id: String) throws -> RunStep? { try object(RunStep.self, table: "run_steps", id: id) }
+
+    public func snapshot(runID: String) throws -> RunSnapshot? {
+        try database.read { db in
+            guard let json = try String.fetchOne(db, sql: "SELECT json FROM runs WHERE id = ?", arguments: [runID]) else {
+                return nil
+            }
+            let steps = try String.fetchAll(db, sql: "SELECT json FROM run_steps WHERE run_id = ? ORDER BY seq", arguments: [runID])
+            let messages = try String.fetchAll(db, sql: "SELECT json FROM messages WHERE run_id = ? ORDER BY seq", arguments: [runID])
+            return RunSnapshot(
+                run: try Self.decode(Run.self, json), steps: try steps.map { try Self.decode(RunStep.self, $0) },
+                messages: try messages.map { try Self.decode(Message.self, $0) })
+        }
+    }
+
+    public func timeline(threadID: String) throws -> [TimelineItem] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT 'message' AS kind, json, seq FROM messages WHERE thread_id = ?
+                    UNION ALL SELECT 'step', json, seq FROM run_steps WHERE thread_id = ?
+                    ORDER BY seq
+                    """,
+                arguments: [threadID, threadID])
+        }.map { row in
+            let kind: String = row["kind"]
+            let json: String = row["json"]
+            return kind == "message" ? .message(try Self.decode(Message.self, json)) : .step(try Self.decode(RunStep.self, json))
+        }
+    }
+
+    // MARK: writing a transition
+
+    public func commit(_ changes: StoreChanges) throws {
+        try database.write { db in
+            if let expectation = changes.expectation {
+                let found = try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = ?", arguments: [expectation.runID])
+                    .map(RunStatus.init(rawValue:))
+                guard found == expectation.status else {
+                    throw StoreError.runChanged(id: expectation.runID, expected: expectation.status, found: found)
+                }
+            }
+            for run in changes.runs {
+                try db.execute(
+                    sql: """
+                        INSERT INTO runs (id, thread_id, seq, status, json) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET json = excluded.json, status = excluded.status
+                        """,
+                    arguments: [
+                        run.id, run.threadID, try SQLiteDatabase.nextSequence(db), run.status.rawValue, WireCoding.jsonText(run),
+                    ])
+            }
+            for step in changes.steps {
+                try db.execute(
+                    sql: """
+                        INSERT INTO run_steps (id, run_id, thread_id, seq, json) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET json = excluded.json
+                        """,
+                    arguments: [
+                        step.id, step.runID, step.threadID, try SQLiteDatabase.nextSequence(db), WireCoding.jsonText(step),
+                    ])
+            }
+            for message in changes.messages {
+                let seq = try SQLiteDatabase.nextSequence(db)
+                try db.execute(
+                    sql: """
+                        INSERT INTO messages (id, thread_id, seq, role, run_id, json) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET json = excluded.json, run_id = excluded.run_id
+                        """,
+                    arguments: [message.id, message.threadID, seq, message.role, message.runID, WireCoding.jsonText(message)])
+                // A message marks its thread as recently used.
+                try db.execute(sql: "UPDATE threads SET updated_seq = ? WHERE id = ?", arguments: [seq, message.threadID])
+            }
+        }
+    }
+
+    // MARK: reading
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
+        try WireCoding.decoder().decode(type, from: Data(json.utf8))
+    }
+
+    /// The objects whose JSON `sql` selects as its one column.
+    private func objects<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: StatementArguments = []) throws -> [T] {
+        try database.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+            .map { try Self.decode(type, $0) }
+    }
+
+    private func object<T: Decodable>(_ type: T.Type, table: String, id: String) throws -> T? {
+        try objects(type, "SELECT json FROM \(table) WHERE id = ?", [id]).first
+    }
+
+    /// One page of `table`'s rows matching `scope`, by keyset on `seq`: the cursors are looked up
+    /// (within the scope) and the page is read with `LIMIT`, one row more to learn `hasMore`.
+    private func page<T: Decodable & Sendable>(
+        _ type: T.Type, from table: String, where scope: String, _ scopeArguments: [String],
+        _ request: PageRequest
+    ) throws -> Page<T> {
+        let jsons: [String] = try database.read { db in
+            func seq(of id: String?, _ parameter: String) throws -> Int64? {
+                guard let id else { return nil }
+                guard
+                    let seq = try Int64.fetchOne(
+                        db, sql: "SELECT seq FROM \(table) WHERE id = ? AND \(scope)",
+                        arguments: StatementArguments([id] + scopeArguments))
+                else { throw StoreError.unknownCursor(parameter: parameter, id: id) }
+                return seq
+            }
+            var conditions = [scope]
+            var arguments = StatementArguments(scopeArguments)
+            // Forward in the requested order is `>` when ascending, `<` when descending.
+            let forward = request.ascending ? ">" : "<"
+            let backward = request.ascending ? "<" : ">"
+            if let after = try seq(of: request.after, "after") {
+                conditions.append("seq \(forward) ?")
+                arguments += [after]
+            }
+            if let before = try seq(of: request.before, "before") {
+                conditions.append("seq \(backward) ?")
+                arguments += [before]
+            }
+            // `before` alone wants the rows nearest the cursor: read backwards, then turn around.
+            let readsBackwards = request.before != nil && request.after == nil
+            let ascending = request.ascending != readsBackwards
+            arguments += [request.limit + 1]
+            let rows = try String.fetchAll(
+                db,
+                sql:
+                    "SELECT json FROM \(table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq \(ascending ? "ASC" : "DESC") LIMIT ?",
+                arguments: arguments)
+            return readsBackwards ? rows.reversed() : rows
+        }
+        let hasMore = jsons.count > request.limit
+        let kept = request.before != nil && request.after == nil ? Array(jsons.suffix(request.limit)) : Array(jsons.prefix(request.limit))
+        return Page(items: try kept.map { try Self.decode(type, $0) }, hasMore: hasMore)
+    }
+}

@@ -1,0 +1,59 @@
+import AssistantsWire
+import Backends
+import HTTPSupport
+import TestSupport
+import Testing
+
+/// List endpoints of `serve`, over HTTP: pages come from the store's keyset queries.
+@Suite struct ServeListTests {
+    let directory = TemporaryDirectory("threadline-serve-list")
+
+    struct Listed: Decodable {
+        var data: [Message]
+        var firstID: String?
+        var lastID: String?
+        var hasMore: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case data
+            case firstID = "first_id"
+            case lastID = "last_id"
+            case hasMore = "has_more"
+        }
+    }
+
+    @Test func walkingEveryPageGivesEachMessageOnceNewestFirst() async throws {
+        let server = try await LiveServer(model: DemoModel(deltaDelay: .zero), directory: directory)
+        do {
+            let thread = try await server.engine.createThread()
+            var stored: [String] = []
+            for index in 1...25 {
+                stored.append(try await server.engine.addMessage(threadID: thread.id, role: "user", text: "줄 \(index)").id)
+            }
+            let api = APIClient(
+                settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil, extraHeaders: ["OpenAI-Beta": "assistants=v2"]))
+            var walked: [String] = []
+            var cursor = ""
+            while true {
+                let page = try await api.json(.GET, "/threads/\(thread.id)/messages?limit=10\(cursor)", as: Listed.self)
+                #expect(page.firstID == page.data.first?.id && page.lastID == page.data.last?.id)
+                walked += page.data.map(\.id)
+                guard page.hasMore, let last = page.lastID else { break }
+                cursor = "&after=\(last)"
+            }
+            #expect(walked == stored.reversed())
+
+            let before = try await api.json(
+                .GET, "/threads/\(thread.id)/messages?limit=3&order=asc&before=\(stored[10])", as: Listed.self)
+            #expect(before.data.map(\.id) == Array(stored[7..<10]) && before.hasMore)
+
+            await #expect {
+                try await api.json(.GET, "/threads/\(thread.id)/messages?after=msg_unknown", as: Listed.self)
+            } throws: { error in
+                guard case HTTPError.api(400, let body) = error else { return false }
+                return body?.param == "after"
+            }
+        }
+        await server.stop()
+    }
+}
