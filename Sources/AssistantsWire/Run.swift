@@ -1,3 +1,5 @@
+import ThreadlineCore
+
 /// A run's status; unknown values decode instead of failing.
 public struct RunStatus: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
     public var rawValue: String

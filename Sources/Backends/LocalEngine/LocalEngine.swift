@@ -1,5 +1,6 @@
 import AssistantsWire
 import Foundation
+import ThreadlineCore
 
 /// An error of the engine's Assistants-style API; `serve` maps these to HTTP statuses.
 public enum EngineError: Error, Equatable, CustomStringConvertible {
