@@ -1,4 +1,3 @@
-import AssistantsWire
 import Foundation
 import ThreadlineCore
 
