@@ -27,10 +27,11 @@ struct ArgumentValidatorTests {
         let object = try ArgumentValidator.validate(
             arguments: #"{"location":"서울","days":3,"metric":true,"threshold":0.5,"tags":["a"],"options":{},"nothing":null,"free":[1]}"#,
             schema: Self.schema)
-        #expect(object == [
-            "location": "서울", "days": 3, "metric": true, "threshold": 0.5, "tags": ["a"], "options": [:], "nothing": .null,
-            "free": [1],
-        ])
+        #expect(
+            object == [
+                "location": "서울", "days": 3, "metric": true, "threshold": 0.5, "tags": ["a"], "options": [:], "nothing": .null,
+                "free": [1],
+            ])
     }
 
     @Test func missingRequiredArgument() {

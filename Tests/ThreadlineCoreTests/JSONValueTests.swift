@@ -6,10 +6,12 @@ import ThreadlineCore
 struct JSONValueTests {
     @Test func parsesEveryKind() throws {
         let value = try JSONValue.parse(#"{"b":[1,2.5,true,false,null,"x"],"a":{"n":-3,"s":"한글"}}"#)
-        #expect(value == .object([
-            "a": .object(["n": .number(-3), "s": .string("한글")]),
-            "b": .array([.number(1), .number(2.5), .bool(true), .bool(false), .null, .string("x")]),
-        ]))
+        #expect(
+            value
+                == .object([
+                    "a": .object(["n": .number(-3), "s": .string("한글")]),
+                    "b": .array([.number(1), .number(2.5), .bool(true), .bool(false), .null, .string("x")]),
+                ]))
     }
 
     @Test func parsesData() throws {
@@ -64,10 +66,12 @@ struct JSONValueTests {
 
     @Test func literalsBuildTheSameValuesAsTheCases() {
         let literal: JSONValue = ["s": "서울", "i": 3, "d": 0.5, "b": false, "a": [1, "x"], "o": [:], "n": .null]
-        #expect(literal == .object([
-            "s": .string("서울"), "i": .number(3), "d": .number(0.5), "b": .bool(false),
-            "a": .array([.number(1), .string("x")]), "o": .object([:]), "n": .null,
-        ]))
+        #expect(
+            literal
+                == .object([
+                    "s": .string("서울"), "i": .number(3), "d": .number(0.5), "b": .bool(false),
+                    "a": .array([.number(1), .string("x")]), "o": .object([:]), "n": .null,
+                ]))
     }
 
     @Test func unicodeSurvivesParsingAndPrinting() throws {
