@@ -22,8 +22,8 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        .target(name: "AssistantsWire"),
         .target(name: "ThreadlineCore"),
+        .target(name: "AssistantsWire", dependencies: ["ThreadlineCore"]),
         .target(
             name: "HTTPSupport",
             dependencies: [
@@ -67,7 +67,7 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "AssistantsWireTests", dependencies: ["AssistantsWire", "TestSupport"]),
+        .testTarget(name: "AssistantsWireTests", dependencies: ["AssistantsWire", "ThreadlineCore", "TestSupport"]),
         .testTarget(name: "ThreadlineCoreTests", dependencies: ["ThreadlineCore", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Tools", "HTTPSupport", "TestSupport"]),
         .testTarget(

@@ -1,3 +1,5 @@
+import ThreadlineCore
+
 /// A message in a thread. Only text content is produced; other content parts decode and are kept.
 public struct Message: Codable, Sendable, Equatable {
     public var id: String

@@ -1,3 +1,5 @@
+import ThreadlineCore
+
 /// A direct reader for `thread.message.delta` payloads, the event a streamed reply consists of.
 ///
 /// `JSONDecoder` spends tens of microseconds on each of these small objects; this reader builds the

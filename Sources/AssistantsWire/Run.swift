@@ -1,3 +1,5 @@
+import ThreadlineCore
+
 /// An execution of an assistant on a thread.
 public struct Run: Codable, Sendable, Equatable {
     public var id: String

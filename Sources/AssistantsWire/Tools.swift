@@ -1,3 +1,5 @@
+import ThreadlineCore
+
 /// A tool an assistant may call; Threadline runs `function` tools and passes others through.
 public struct ToolDefinition: Codable, Sendable, Equatable {
     public var type: String

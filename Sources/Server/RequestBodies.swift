@@ -1,4 +1,5 @@
 import AssistantsWire
+import ThreadlineCore
 
 /// The message content a request may carry: a string, or text parts.
 struct MessageContentInput: Decodable, Equatable {

@@ -176,18 +176,14 @@ public final class Renderer: Sendable {
     /// `get_rain_probability(location: 부산/경상남도) = 0.06`, one line, long outputs cut.
     static func describe(_ result: ToolCallResult) -> String {
         var arguments = result.call.arguments
-        if let object = try? JSONSerialization.jsonObject(with: Data(arguments.utf8)) as? [String: Any] {
+        if let object = (try? JSONValue.parse(arguments))?.objectValue {
             arguments = object.keys.sorted().map { key in "\(key): \(plain(object[key]!))" }.joined(separator: ", ")
         }
         return "\(result.call.name)(\(arguments)) = \(truncated(result.output, to: 60))"
     }
 
-    private static func plain(_ value: Any) -> String {
-        if let string = value as? String { return string }
-        if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) {
-            return String(decoding: data, as: UTF8.self)
-        }
-        return "\(value)"
+    private static func plain(_ value: JSONValue) -> String {
+        value.stringValue ?? value.jsonText
     }
 
     static func truncated(_ text: String, to limit: Int) -> String {

@@ -10,8 +10,9 @@ public protocol Tool: Sendable {
     var parametersSchema: String { get }
     /// Why the tool cannot run now (e.g. its command is not executable); nil when it is ready.
     var unavailableReason: String? { get }
-    /// Runs the call; the returned text is the tool output. Errors become `{"error": ...}`.
-    func call(arguments: [String: Any]) async throws -> String
+    /// Runs the call with the members of the arguments object; the returned text is the tool
+    /// output. Errors become `{"error": ...}`.
+    func call(arguments: [String: JSONValue]) async throws -> String
 }
 
 extension Tool {

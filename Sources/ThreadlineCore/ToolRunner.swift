@@ -42,18 +42,17 @@ public struct ToolRunner: Sendable {
         guard let tool = registry.tool(named: call.name) else {
             return .failure(call, "unknown tool '\(call.name)'")
         }
-        let arguments: [String: Any]
+        let arguments: [String: JSONValue]
         do {
             arguments = try ArgumentValidator.validate(arguments: call.arguments, schema: tool.parametersSchema)
         } catch {
             return .failure(call, "\(error)")
         }
-        let sendableArguments = UncheckedSendableBox(arguments)
         let timeout = timeout
         return await withTaskGroup(of: ToolCallResult?.self) { group in
             group.addTask {
                 do {
-                    let output = try await tool.call(arguments: sendableArguments.value)
+                    let output = try await tool.call(arguments: arguments)
                     return ToolCallResult(call: call, output: output, isError: false)
                 } catch is CancellationError {
                     return nil
@@ -77,8 +76,7 @@ public struct ToolRunner: Sendable {
 extension ToolCallResult {
     /// An error output in the `{"error": "..."}` form models understand.
     static func failure(_ call: ToolCallRequest, _ message: String) -> ToolCallResult {
-        let data = (try? JSONSerialization.data(withJSONObject: ["error": message], options: [.sortedKeys])) ?? Data()
-        return ToolCallResult(call: call, output: String(decoding: data, as: UTF8.self), isError: true)
+        ToolCallResult(call: call, output: JSONValue.object(["error": .string(message)]).jsonText, isError: true)
     }
 }
 
@@ -88,10 +86,4 @@ extension Duration {
         let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
         return seconds.rounded() == seconds ? "\(Int(seconds)) s" : "\(seconds) s"
     }
-}
-
-/// Carries a value the compiler cannot prove Sendable (a parsed JSON object that is only read).
-struct UncheckedSendableBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -1,4 +1,3 @@
-import AssistantsWire
 import Foundation
 import ThreadlineCore
 
@@ -49,9 +48,8 @@ public struct CommandTool: Tool {
         return found ? nil : "'\(program)' is not on PATH"
     }
 
-    public func call(arguments: [String: Any]) async throws -> String {
-        var input = try JSONSerialization.data(withJSONObject: arguments, options: [.sortedKeys, .withoutEscapingSlashes])
-        input.append(UInt8(ascii: "\n"))
+    public func call(arguments: [String: JSONValue]) async throws -> String {
+        let input = Data((JSONValue.object(arguments).jsonText + "\n").utf8)
         let child = ChildProcess(arguments: spec.command, timeout: spec.timeout, outputLimit: Self.outputLimit)
         let result = try await child.run(input: input)
         let program = (spec.command[0] as NSString).lastPathComponent

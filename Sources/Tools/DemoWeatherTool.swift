@@ -15,7 +15,7 @@ public struct DemoWeatherTool: Tool {
         self.parametersSchema = parametersSchema
     }
 
-    public func call(arguments: [String: Any]) async throws -> String {
+    public func call(arguments: [String: JSONValue]) async throws -> String {
         let location = try WeatherFunction.location(in: arguments)
         switch function {
         case .currentTemperature:

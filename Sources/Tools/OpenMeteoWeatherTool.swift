@@ -1,4 +1,3 @@
-import AssistantsWire
 import Foundation
 import ThreadlineCore
 
@@ -18,7 +17,7 @@ public struct OpenMeteoWeatherTool: Tool {
         self.client = OpenMeteoClient(settings: settings, environment: environment)
     }
 
-    public func call(arguments: [String: Any]) async throws -> String {
+    public func call(arguments: [String: JSONValue]) async throws -> String {
         let location = try WeatherFunction.location(in: arguments)
         // The seed's schemas have no unit; a schema that adds `unit` or `format` gets Fahrenheit on request.
         let unit = try TemperatureUnit(arguments["unit"] ?? arguments["format"])

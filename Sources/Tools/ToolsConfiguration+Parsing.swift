@@ -1,5 +1,5 @@
-import AssistantsWire
 import Foundation
+import ThreadlineCore
 
 extension ToolsConfiguration {
     /// Provider names a tool entry may give as a string; `command` tools are objects.
@@ -8,7 +8,7 @@ extension ToolsConfiguration {
     /// Parses and validates the file's contents; errors name `file` and the bad entry. Relative
     /// command paths ("./tool.sh") are taken from `directory`, the one holding the file.
     public static func parse(_ data: Data, file: String, directory: String? = nil) throws -> ToolsConfiguration {
-        guard let root = JSONValue.parse(String(decoding: data, as: UTF8.self)), case .object(let members) = root else {
+        guard let members = (try? JSONValue.parse(data))?.objectValue else {
             throw ConfigurationError("\(file): not a JSON object")
         }
         if let unknown = members.keys.sorted().first(where: { !["tools", "open-meteo"].contains($0) }) {
@@ -54,7 +54,7 @@ extension ToolsConfiguration {
         }
         var timeout = Duration.seconds(30)
         if let value = fields["timeout"] {
-            guard let seconds = value.numberValue, seconds > 0, seconds.isFinite else {
+            guard let seconds = value.doubleValue, seconds > 0, seconds.isFinite else {
                 throw ConfigurationError("\(context): \"timeout\" must be a positive number of seconds")
             }
             timeout = .milliseconds(Int64((seconds * 1000).rounded(.up)))

@@ -12,8 +12,8 @@ public enum WeatherFunction: String, CaseIterable, Sendable {
     static let maxDays = 16
 
     /// The trimmed `location` argument.
-    static func location(in arguments: [String: Any]) throws -> String {
-        guard let location = (arguments["location"] as? String)?.trimmingCharacters(in: .whitespaces), !location.isEmpty
+    static func location(in arguments: [String: JSONValue]) throws -> String {
+        guard let location = arguments["location"]?.stringValue?.trimmingCharacters(in: .whitespaces), !location.isEmpty
         else {
             throw ToolError("'location' must be a non-empty string")
         }
@@ -21,8 +21,8 @@ public enum WeatherFunction: String, CaseIterable, Sendable {
     }
 
     /// The `num_days` argument, 1 to 16.
-    static func days(in arguments: [String: Any]) throws -> Int {
-        let days = (arguments["num_days"] as? NSNumber)?.intValue ?? 0
+    static func days(in arguments: [String: JSONValue]) throws -> Int {
+        let days = arguments["num_days"]?.intValue ?? 0
         guard (1...maxDays).contains(days) else { throw ToolError("'num_days' must be between 1 and \(maxDays)") }
         return days
     }
@@ -32,12 +32,12 @@ public enum WeatherFunction: String, CaseIterable, Sendable {
 enum TemperatureUnit: Sendable {
     case celsius, fahrenheit
 
-    init(_ argument: Any?) throws {
+    init(_ argument: JSONValue?) throws {
         guard let argument else {
             self = .celsius
             return
         }
-        switch (argument as? String)?.lowercased().trimmingCharacters(in: .whitespaces) {
+        switch argument.stringValue?.lowercased().trimmingCharacters(in: .whitespaces) {
         case "celsius", "c", "°c", "metric": self = .celsius
         case "fahrenheit", "f", "°f", "imperial": self = .fahrenheit
         default: throw ToolError("the unit must be \"celsius\" or \"fahrenheit\"")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ThreadlineCore
 
 @testable import AssistantsWire
 

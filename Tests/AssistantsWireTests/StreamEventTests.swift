@@ -1,6 +1,7 @@
 import AssistantsWire
 import Foundation
 import Testing
+import ThreadlineCore
 
 /// Wire values built in code, for round trips.
 enum Samples {
@@ -99,7 +100,7 @@ struct StreamEventTests {
     }
 
     @Test func errorDataIsWrapped() throws {
-        let json = try #require(JSONValue.parse(StreamEvent.error(Samples.error).dataText))
+        let json = try JSONValue.parse(StreamEvent.error(Samples.error).dataText)
         #expect(json["error"]?["message"]?.stringValue == "Rate limit reached")
         #expect(json["error"]?["code"]?.stringValue == "rate_limit_exceeded")
     }

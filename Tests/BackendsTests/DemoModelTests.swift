@@ -1,6 +1,7 @@
 import AssistantsWire
 import Foundation
 import Testing
+import ThreadlineCore
 import Tools
 
 @testable import Backends
@@ -18,7 +19,7 @@ struct DemoModelTests {
     private func calls(in outputs: [ModelOutput]) -> [(name: String, arguments: [String: JSONValue])] {
         outputs.compactMap { output in
             guard case .toolCall(let name, let arguments) = output else { return nil }
-            guard case .object(let object)? = JSONValue.parse(arguments) else {
+            guard case .object(let object)? = try? JSONValue.parse(arguments) else {
                 Issue.record("arguments are not a JSON object: \(arguments)")
                 return nil
             }
@@ -111,7 +112,7 @@ struct DemoModelTests {
         let made = calls(in: outputs)
         #expect(made.map(\.name) == ["get_n_day_weather_forecast"])
         let arguments = try #require(made.first?.arguments)
-        #expect(arguments["num_days"]?.numberValue == 3)
+        #expect(arguments["num_days"]?.intValue == 3)
         #expect(arguments["location"]?.stringValue == "서울/서울특별시")
         #expect(deltas(in: outputs).isEmpty)
     }

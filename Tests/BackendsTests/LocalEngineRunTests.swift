@@ -2,6 +2,7 @@ import AssistantsWire
 import Foundation
 import TestSupport
 import Testing
+import ThreadlineCore
 import Tools
 
 @testable import Backends
@@ -38,7 +39,7 @@ struct LocalEngineRunTests {
         #expect(Set(calls.map(\.id)).count == 2)
         for call in calls {
             #expect(call.id.hasPrefix("call_"))
-            #expect(JSONValue.parse(call.function.arguments) == .object(["location": .string("부산/경상남도")]))
+            #expect(try JSONValue.parse(call.function.arguments) == .object(["location": .string("부산/경상남도")]))
             #expect(call.function.output == nil)
         }
         let expiresAt = try #require(run.expiresAt)

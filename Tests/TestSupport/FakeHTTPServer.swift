@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import ThreadlineCore
 
 /// A request the fake server received, kept for assertions.
 public struct RecordedRequest: Sendable {
@@ -18,7 +19,7 @@ public struct RecordedRequest: Sendable {
     /// The path without its query.
     public var path: String { String(uri.split(separator: "?", maxSplits: 1).first ?? "") }
     /// The body parsed as JSON, or nil.
-    public var json: JSONValue? { JSONValue.parse(body) }
+    public var json: JSONValue? { try? JSONValue.parse(body) }
 }
 
 /// One scripted answer: a status, headers and a body written in chunks (each flushed on its

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ThreadlineCore
 
 extension FakeOpenMeteo {
     /// `/v1/search?name=&count=&language=`: places whose name starts with `name` (as the real
@@ -12,16 +13,20 @@ extension FakeOpenMeteo {
         let count = query["count"].flatMap { Int($0) } ?? 10
         let found = places.filter { [$0.name.ko, $0.name.en].contains { $0.lowercased().hasPrefix(name) } }
             .sorted { $0.population > $1.population }.prefix(count)
-        var body: [String: Any] = ["generationtime_ms": 0.61]
+        var body: [String: JSONValue] = ["generationtime_ms": 0.61]
         if !found.isEmpty {
-            body["results"] = found.map { place -> [String: Any] in
-                [
-                    "id": place.id, "name": korean ? place.name.ko : place.name.en, "latitude": place.latitude,
-                    "longitude": place.longitude, "elevation": 12.0, "feature_code": "PPLA", "country_code": place.countryCode,
-                    "timezone": place.countryCode == "KR" ? "Asia/Seoul" : "America/Los_Angeles", "population": place.population,
-                    "country": korean ? place.country.ko : place.country.en, "admin1": korean ? place.admin1.ko : place.admin1.en,
-                ]
-            }
+            body["results"] = .array(
+                found.map { place in
+                    [
+                        "id": .number(Double(place.id)), "name": .string(korean ? place.name.ko : place.name.en),
+                        "latitude": .number(place.latitude), "longitude": .number(place.longitude), "elevation": 12.0,
+                        "feature_code": "PPLA", "country_code": .string(place.countryCode),
+                        "timezone": place.countryCode == "KR" ? "Asia/Seoul" : "America/Los_Angeles",
+                        "population": .number(Double(place.population)),
+                        "country": .string(korean ? place.country.ko : place.country.en),
+                        "admin1": .string(korean ? place.admin1.ko : place.admin1.en),
+                    ]
+                })
         }
         return json(body)
     }
@@ -39,42 +44,42 @@ extension FakeOpenMeteo {
         let days = query["forecast_days"].flatMap { Int($0) } ?? 7
         guard (0...16).contains(days) else { return error("Forecast days is invalid. Allowed range 0 to 16.") }
         let fahrenheit = query["temperature_unit"] == "fahrenheit"
-        let unit = fahrenheit ? "°F" : "°C"
-        func temperature(_ celsius: Double) -> Double {
-            fahrenheit ? ((celsius * 9 / 5 + 32) * 10).rounded() / 10 : celsius
+        let unit: JSONValue = fahrenheit ? "°F" : "°C"
+        func temperature(_ celsius: Double) -> JSONValue {
+            .number(fahrenheit ? ((celsius * 9 / 5 + 32) * 10).rounded() / 10 : celsius)
         }
-        var body: [String: Any] = [
-            "latitude": place.latitude, "longitude": place.longitude, "generationtime_ms": 0.08, "utc_offset_seconds": 32400,
-            "timezone": "Asia/Seoul", "timezone_abbreviation": "GMT+9", "elevation": 12.0,
+        var body: [String: JSONValue] = [
+            "latitude": .number(place.latitude), "longitude": .number(place.longitude), "generationtime_ms": 0.08,
+            "utc_offset_seconds": 32400, "timezone": "Asia/Seoul", "timezone_abbreviation": "GMT+9", "elevation": 12.0,
         ]
         let current = variables(query["current"])
         if !current.isEmpty {
-            var units: [String: Any] = ["time": "iso8601", "interval": "seconds"]
-            var values: [String: Any] = ["time": firstDate + "T15:00", "interval": 900]
+            var units: [String: JSONValue] = ["time": "iso8601", "interval": "seconds"]
+            var values: [String: JSONValue] = ["time": .string(firstDate + "T15:00"), "interval": 900]
             for name in current where name == "temperature_2m" {
                 units[name] = unit
                 values[name] = temperature(place.currentC)
             }
-            body["current_units"] = units
-            body["current"] = values
+            body["current_units"] = .object(units)
+            body["current"] = .object(values)
         }
         let daily = variables(query["daily"])
         if !daily.isEmpty {
             let shown = Array(place.days.prefix(days))
-            var units: [String: Any] = ["time": "iso8601"]
-            var values: [String: Any] = ["time": shown.indices.map(date)]
+            var units: [String: JSONValue] = ["time": "iso8601"]
+            var values: [String: JSONValue] = ["time": .array(shown.indices.map { .string(date($0)) })]
             for name in daily {
                 switch name {
-                case "weather_code": (units[name], values[name]) = ("wmo code", shown.map(\.weatherCode))
-                case "temperature_2m_max": (units[name], values[name]) = (unit, shown.map { temperature($0.maxC) })
-                case "temperature_2m_min": (units[name], values[name]) = (unit, shown.map { temperature($0.minC) })
+                case "weather_code": (units[name], values[name]) = ("wmo code", .array(shown.map { .number(Double($0.weatherCode)) }))
+                case "temperature_2m_max": (units[name], values[name]) = (unit, .array(shown.map { temperature($0.maxC) }))
+                case "temperature_2m_min": (units[name], values[name]) = (unit, .array(shown.map { temperature($0.minC) }))
                 case "precipitation_probability_max":
-                    (units[name], values[name]) = ("%", shown.map { day -> Any in day.rainPercent ?? NSNull() })
+                    (units[name], values[name]) = ("%", .array(shown.map { day in day.rainPercent.map { .number(Double($0)) } ?? .null }))
                 default: return error("Cannot initialize WeatherVariable from invalid String value \(name) for key daily")
                 }
             }
-            body["daily_units"] = units
-            body["daily"] = values
+            body["daily_units"] = .object(units)
+            body["daily"] = .object(values)
         }
         return json(body)
     }
@@ -93,14 +98,13 @@ extension FakeOpenMeteo {
         (value ?? "").split(separator: ",").map(String.init)
     }
 
-    private static func json(_ body: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
-        return Response(
+    private static func json(_ body: [String: JSONValue], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            body: ResponseBody(byteBuffer: ByteBuffer(string: JSONValue.object(body).jsonText)))
     }
 
     private static func error(_ reason: String) -> Response {
-        json(["error": true, "reason": reason], status: .badRequest)
+        json(["error": true, "reason": .string(reason)], status: .badRequest)
     }
 }

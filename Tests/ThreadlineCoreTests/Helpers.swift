@@ -8,18 +8,18 @@ struct ClosureTool: Tool {
     var name: String
     var provider: String = "test"
     var parametersSchema: String
-    var body: @Sendable ([String: Any]) async throws -> String
+    var body: @Sendable ([String: JSONValue]) async throws -> String
 
     init(
         _ name: String, schema: String = ClosureTool.locationSchema,
-        body: @escaping @Sendable ([String: Any]) async throws -> String
+        body: @escaping @Sendable ([String: JSONValue]) async throws -> String
     ) {
         self.name = name
         self.parametersSchema = schema
         self.body = body
     }
 
-    func call(arguments: [String: Any]) async throws -> String {
+    func call(arguments: [String: JSONValue]) async throws -> String {
         try await body(arguments)
     }
 
@@ -95,11 +95,8 @@ final class Log<Element: Sendable>: Sendable {
 
 /// The message of an `{"error": "..."}` output, or nil when `output` is not one.
 func errorMessage(_ output: String) -> String? {
-    guard
-        let object = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
-        object.count == 1
-    else { return nil }
-    return object["error"] as? String
+    guard let object = (try? JSONValue.parse(output))?.objectValue, object.count == 1 else { return nil }
+    return object["error"]?.stringValue
 }
 
 func call(_ id: String, _ name: String, _ arguments: String) -> ToolCallRequest {

@@ -7,7 +7,7 @@ import ThreadlineCore
 struct RunDriverTests {
     static let threadID = "thread_test"
 
-    static let echo = ClosureTool("echo") { arguments in "echo:\(arguments["location"] as? String ?? "?")" }
+    static let echo = ClosureTool("echo") { arguments in "echo:\(arguments["location"]?.stringValue ?? "?")" }
 
     static func driver(
         _ backend: ScriptedBackend, tools: [any Tool] = [echo], maxToolRounds: Int = 8
@@ -68,7 +68,7 @@ struct RunDriverTests {
         let gates = Gates()
         let chain = ClosureTool("chain", schema: #"{"type":"object","properties":{"i":{"type":"integer"}}}"#) {
             arguments in
-            let index = (arguments["i"] as? NSNumber)?.intValue ?? -1
+            let index = arguments["i"]?.intValue ?? -1
             if index < 3 { try await gates.wait("done \(index + 1)") }
             await gates.open("done \(index)")
             return "out \(index)"
@@ -268,7 +268,6 @@ struct RunDriverTests {
 /// The "location" member of an arguments JSON text.
 enum JSONValueLocation {
     static func of(_ arguments: String) -> String {
-        let object = try? JSONSerialization.jsonObject(with: Data(arguments.utf8)) as? [String: Any]
-        return object?["location"] as? String ?? "?"
+        (try? JSONValue.parse(arguments))?["location"]?.stringValue ?? "?"
     }
 }

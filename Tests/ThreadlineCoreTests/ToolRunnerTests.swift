@@ -19,7 +19,7 @@ struct ToolRunnerTests {
         let barrier = Barrier(parties: count)
         let tool = ClosureTool("rendezvous") { arguments in
             let released = try await barrier.arriveAndWait()
-            return "\(arguments["location"] as? String ?? "?") saw \(released)"
+            return "\(arguments["location"]?.stringValue ?? "?") saw \(released)"
         }
         let runner = ToolRunner(registry: ToolRegistry([tool]), timeout: Self.guardTimeout)
         let calls = (0..<count).map { call("call_\($0)", "rendezvous", #"{"location":"city\#($0)"}"#) }
@@ -38,7 +38,7 @@ struct ToolRunnerTests {
         let finished = Log<Int>()
         let tool = ClosureTool("chain", schema: #"{"type":"object","properties":{"i":{"type":"integer"}}}"#) {
             arguments in
-            let index = (arguments["i"] as? NSNumber)?.intValue ?? -1
+            let index = arguments["i"]?.intValue ?? -1
             if index < count - 1 { try await gates.wait("finished \(index + 1)") }
             finished.append(index)
             await gates.open("finished \(index)")
@@ -56,7 +56,7 @@ struct ToolRunnerTests {
     }
 
     @Test func failuresBecomeErrorOutputsAndOtherCallsSucceed() async throws {
-        let echo = ClosureTool("echo") { arguments in "weather in \(arguments["location"] as? String ?? "?")" }
+        let echo = ClosureTool("echo") { arguments in "weather in \(arguments["location"]?.stringValue ?? "?")" }
         let failing = ClosureTool("failing") { _ in throw ToolError("city not found: Atlantis") }
         let runner = ToolRunner(registry: ToolRegistry([echo, failing]), timeout: Self.guardTimeout)
         let calls = [
@@ -96,7 +96,7 @@ struct ToolRunnerTests {
             try await gates.wait("never opened")
             return "unreachable"
         }
-        let echo = ClosureTool("echo") { arguments in "ok \(arguments["location"] as? String ?? "?")" }
+        let echo = ClosureTool("echo") { arguments in "ok \(arguments["location"]?.stringValue ?? "?")" }
         let runner = ToolRunner(registry: ToolRegistry([stuck, echo]), timeout: .seconds(1))
         let calls = [
             call("call_1", "echo", #"{"location":"a"}"#),
@@ -120,17 +120,16 @@ struct ToolRunnerTests {
         let results = await runner.run([call("call_1", #"we"ird/name"#, "{}")])
         let result = try #require(results.first)
         #expect(result.isError)
-        let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: String])
+        let object = try #require(try JSONValue.parse(result.output).objectValue)
         #expect(Array(object.keys) == ["error"])
-        #expect(object["error"]?.contains(#"we"ird/name"#) == true)
+        #expect(object["error"]?.stringValue?.contains(#"we"ird/name"#) == true)
     }
 
     @Test func argumentsReachTheToolValidated() async {
         let seen = Log<String>()
         let tool = ClosureTool("record") { arguments in
-            let days = (arguments["days"] as? NSNumber)?.intValue ?? -1
-            seen.append("\(arguments["location"] as? String ?? "?")/\(days)")
+            let days = arguments["days"]?.intValue ?? -1
+            seen.append("\(arguments["location"]?.stringValue ?? "?")/\(days)")
             return "done"
         }
         let runner = ToolRunner(registry: ToolRegistry([tool]), timeout: Self.guardTimeout)

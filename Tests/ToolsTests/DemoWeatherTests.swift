@@ -63,8 +63,7 @@ struct DemoWeatherTests {
 
     @Test func dayEncodesWithSnakeCaseKeys() throws {
         let day = DemoWeather.Day(day: 1, condition: "rain", highC: 12, lowC: 5, rainProbability: 0.7)
-        let object = try #require(
-            try JSONSerialization.jsonObject(with: JSONEncoder().encode(day)) as? [String: Any])
+        let object = try #require(try JSONValue.parse(JSONEncoder().encode(day)).objectValue)
         #expect(Set(object.keys) == ["day", "condition", "high_c", "low_c", "rain_probability"])
     }
 }
@@ -84,7 +83,7 @@ struct DemoWeatherToolTests {
 
     @Test func temperatureOutputIsCelsiusOfTheLocation() async throws {
         for location in ["부산/경상남도", "San Francisco, CA"] {
-            let output = try await tool(.currentTemperature).call(arguments: ["location": location])
+            let output = try await tool(.currentTemperature).call(arguments: ["location": .string(location)])
             #expect(output.hasSuffix("°C"))
             #expect(Int(output.dropLast(2)) == DemoWeather.temperature(location: location))
         }
@@ -92,7 +91,7 @@ struct DemoWeatherToolTests {
 
     @Test func rainOutputIsFractionWithTwoDecimals() async throws {
         let location = "부산/경상남도"
-        let output = try await tool(.rainProbability).call(arguments: ["location": location])
+        let output = try await tool(.rainProbability).call(arguments: ["location": .string(location)])
         #expect(output.range(of: #"^0\.\d\d$"#, options: .regularExpression) != nil)
         let value = try #require(Double(output))
         #expect(abs(value - DemoWeather.rainProbability(location: location)) < 0.001)
@@ -106,15 +105,14 @@ struct DemoWeatherToolTests {
 
     @Test func forecastOutputIsJSONArrayOfNumDays() async throws {
         let location = "서울/서울특별시"
-        let output = try await tool(.forecast).call(arguments: ["location": location, "num_days": 3])
+        let output = try await tool(.forecast).call(arguments: ["location": .string(location), "num_days": 3])
         let days = try JSONDecoder().decode([DemoWeather.Day].self, from: Data(output.utf8))
         #expect(days == DemoWeather.forecast(location: location, days: 3))
     }
 
     @Test func forecastAcceptsArgumentsParsedFromJSON() async throws {
-        let arguments = try #require(
-            try JSONSerialization.jsonObject(with: Data(#"{"location":"Tokyo, Japan","num_days":5}"#.utf8))
-                as? [String: Any])
+        let arguments = try ArgumentValidator.validate(
+            arguments: #"{"location":"Tokyo, Japan","num_days":5}"#, schema: tool(.forecast).parametersSchema)
         let output = try await tool(.forecast).call(arguments: arguments)
         let days = try JSONDecoder().decode([DemoWeather.Day].self, from: Data(output.utf8))
         #expect(days.count == 5)
@@ -123,7 +121,7 @@ struct DemoWeatherToolTests {
     @Test(arguments: [0, -1, 17, 100])
     func forecastRejectsNumDaysOutOfRange(days: Int) async {
         await #expect(throws: ToolError.self) {
-            _ = try await tool(.forecast).call(arguments: ["location": "Seoul", "num_days": days])
+            _ = try await tool(.forecast).call(arguments: ["location": "Seoul", "num_days": .number(Double(days))])
         }
     }
 
@@ -135,7 +133,7 @@ struct DemoWeatherToolTests {
 
     @Test(arguments: DemoWeatherTool.Function.allCases)
     func rejectsMissingOrBlankLocation(function: DemoWeatherTool.Function) async {
-        for arguments: [String: Any] in [[:], ["location": "   "], ["location": 42], ["num_days": 3]] {
+        for arguments: [String: JSONValue] in [[:], ["location": "   "], ["location": 42], ["location": .null], ["num_days": 3]] {
             let error = await #expect(throws: ToolError.self) {
                 _ = try await tool(function).call(arguments: arguments)
             }

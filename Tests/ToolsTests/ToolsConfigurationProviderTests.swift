@@ -42,11 +42,11 @@ struct ToolsConfigurationProviderTests {
                 + #""description": "Looks up an order.", "parameters": \#(schema)}}}"#)
         let expected = CommandTool.Spec(
             command: ["/usr/local/bin/lookup", "--json"], timeout: .milliseconds(2500), description: "Looks up an order.",
-            parameters: JSONValue.parse(schema))
+            parameters: try JSONValue.parse(schema))
         #expect(configuration.providers == ["lookup_order": .command(expected)])
         #expect(
             configuration.declaredFunctions == [
-                FunctionDefinition(name: "lookup_order", description: "Looks up an order.", parameters: JSONValue.parse(schema))
+                FunctionDefinition(name: "lookup_order", description: "Looks up an order.", parameters: try JSONValue.parse(schema))
             ])
     }
 
@@ -103,7 +103,7 @@ struct ToolsConfigurationProviderTests {
         let registry = try configuration.registry(for: merged.compactMap(\.function), file: file)
         #expect(registry.names == ["get_rain_probability", "alpha", "zeta"])
         #expect(registry.tools.map(\.provider) == ["open-meteo", "command", "command"])
-        #expect(JSONValue.parse(try #require(registry.tool(named: "alpha")).parametersSchema) == JSONValue.parse(schema))
+        #expect(try JSONValue.parse(try #require(registry.tool(named: "alpha")).parametersSchema) == JSONValue.parse(schema))
     }
 
     @Test func weatherFunctionMayBeServedByACommandWithTheAssistantsSchema() throws {
@@ -113,7 +113,7 @@ struct ToolsConfigurationProviderTests {
         #expect(merged.count == functions.count)
         let tool = try #require(try configuration.registry(for: functions, file: file).tool(named: "get_rain_probability"))
         #expect(tool.provider == "command")
-        #expect(JSONValue.parse(tool.parametersSchema) == functions[1].parameters)
+        #expect(try JSONValue.parse(tool.parametersSchema) == functions[1].parameters)
         #expect(tool.unavailableReason == "/srv/cfg/rain.sh does not exist")
     }
 

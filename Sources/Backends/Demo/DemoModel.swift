@@ -1,5 +1,6 @@
 import AssistantsWire
 import Foundation
+import ThreadlineCore
 
 /// Threadline's offline model: deterministic, labeled as a demo, and good at exactly one thing,
 /// the seed's weather conversation. It asks for every tool a question needs in one step
@@ -58,16 +59,16 @@ public struct DemoModel: LanguageModel {
         let available = Set(request.tools.map(\.name))
         var calls: [ModelOutput] = []
         if parsed.wantsTemperature {
-            calls.append(.toolCall(name: "get_current_temperature", arguments: Self.json(["location": city.location])))
+            calls.append(.toolCall(name: "get_current_temperature", arguments: Self.json(["location": .string(city.location)])))
         }
         if parsed.wantsRain {
-            calls.append(.toolCall(name: "get_rain_probability", arguments: Self.json(["location": city.location])))
+            calls.append(.toolCall(name: "get_rain_probability", arguments: Self.json(["location": .string(city.location)])))
         }
         if let days = parsed.forecastDays {
             calls.append(
                 .toolCall(
                     name: "get_n_day_weather_forecast",
-                    arguments: Self.json(["location": city.location, "num_days": days])))
+                    arguments: Self.json(["location": .string(city.location), "num_days": .number(Double(days))])))
         }
         let missing = calls.compactMap { call -> String? in
             guard case .toolCall(let name, _) = call, !available.contains(name) else { return nil }
@@ -121,8 +122,7 @@ public struct DemoModel: LanguageModel {
         return pieces
     }
 
-    private static func json(_ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\\/", with: "/")
+    private static func json(_ object: [String: JSONValue]) -> String {
+        JSONValue.object(object).jsonText
     }
 }

@@ -1,5 +1,6 @@
 import AssistantsWire
 import Foundation
+import ThreadlineCore
 
 /// The demo model's sentences, in Korean and English.
 enum DemoReplies {
@@ -73,7 +74,7 @@ enum DemoReplies {
     }
 
     private static func errorMessage(in output: String) -> String? {
-        guard let object = JSONValue.parse(output), let message = object["error"] else { return nil }
+        guard let object = try? JSONValue.parse(output), let message = object["error"] else { return nil }
         return message.stringValue ?? message.jsonText
     }
 
@@ -120,17 +121,17 @@ enum DemoReplies {
     ]
 
     private static func forecastText(_ output: String, call: ToolCall, place: String, _ language: DemoLanguage) -> String {
-        let requested = JSONValue.parse(call.function.arguments)?["num_days"]?.numberValue.map { Int($0) }
-        guard case .array(let days)? = JSONValue.parse(output), !days.isEmpty else {
+        let requested = (try? JSONValue.parse(call.function.arguments))?["num_days"]?.intValue
+        guard case .array(let days)? = try? JSONValue.parse(output), !days.isEmpty else {
             let count = requested.map(String.init) ?? "N"
             return language == .korean ? "앞으로 \(count)일간의 예보: \(output)" : "Forecast for the next \(count) days: \(output)"
         }
         let lines = days.enumerated().map { offset, day -> String in
-            let number = day["day"]?.numberValue.map { Int($0) } ?? offset + 1
+            let number = day["day"]?.intValue ?? offset + 1
             let condition = day["condition"]?.stringValue ?? "?"
-            let high = day["high_c"]?.numberValue.map(format) ?? "?"
-            let low = day["low_c"]?.numberValue.map(format) ?? "?"
-            let rain = day["rain_probability"]?.numberValue.map { format($0 * 100) } ?? "?"
+            let high = day["high_c"]?.doubleValue.map(format) ?? "?"
+            let low = day["low_c"]?.doubleValue.map(format) ?? "?"
+            let rain = day["rain_probability"]?.doubleValue.map { format($0 * 100) } ?? "?"
             return language == .korean
                 ? "- \(number)일차: \(koreanConditions[condition] ?? condition), 최고 \(high)°C / 최저 \(low)°C, 강수 확률 \(rain)%"
                 : "- Day \(number): \(condition), high \(high)°C / low \(low)°C, \(rain)% chance of rain"

@@ -1,4 +1,5 @@
 import AssistantsWire
+import ThreadlineCore
 
 /// Where a run's ids and clock come from; tests pass fixed ones.
 struct RunEnvironment: Sendable {

@@ -1,4 +1,5 @@
 import AssistantsWire
+import ThreadlineCore
 
 /// The parameters of a new run; nil fields fall back to the assistant's.
 public struct RunRequest: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import AssistantsWire
+import ThreadlineCore
 
 /// The body of `POST /responses` as Threadline sends it: always streamed, always in a conversation.
 struct CreateResponse: Encodable, Sendable {
