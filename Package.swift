@@ -24,6 +24,7 @@ let package = Package(
         ),
         .target(name: "AssistantsWire"),
         .target(name: "ThreadlineCore"),
+        .target(name: "ThreadlineSettings"),
         .target(
             name: "HTTPSupport",
             dependencies: [
@@ -54,7 +55,7 @@ let package = Package(
             name: "threadline",
             dependencies: [
                 "ThreadlineCore", "AssistantsWire", "HTTPSupport", "Backends", "Tools", "Terminal", "Server",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ThreadlineSettings", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
@@ -69,6 +70,7 @@ let package = Package(
         ),
         .testTarget(name: "AssistantsWireTests", dependencies: ["AssistantsWire", "TestSupport"]),
         .testTarget(name: "ThreadlineCoreTests", dependencies: ["ThreadlineCore", "TestSupport"]),
+        .testTarget(name: "ThreadlineSettingsTests", dependencies: ["ThreadlineSettings", "TestSupport"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Tools", "HTTPSupport", "TestSupport"]),
         .testTarget(
             name: "ServerTests",
