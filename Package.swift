@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "AssistantsWireTests", dependencies: ["AssistantsWire", "TestSupport"]),
         .testTarget(name: "ThreadlineCoreTests", dependencies: ["ThreadlineCore", "TestSupport"]),
         .testTarget(name: "ThreadlineSettingsTests", dependencies: ["ThreadlineSettings", "TestSupport"]),
+        .testTarget(name: "HTTPSupportTests", dependencies: ["HTTPSupport", "AssistantsWire"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Tools", "HTTPSupport", "TestSupport"]),
         .testTarget(
             name: "ServerTests",
