@@ -58,6 +58,12 @@ let package = Package(
                 "ThreadlineSettings", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks: their own executable, never linked into the `threadline` users run.
+        .executableTarget(
+            name: "threadline-bench",
+            dependencies: ["AssistantsWire", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/threadline-bench"
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
