@@ -53,8 +53,10 @@ public struct StatePaths: Sendable, Equatable {
 
 /// `--config DIR` named something that is not a directory.
 public struct ConfigDirectoryError: Error, Equatable, CustomStringConvertible {
+    /// The path as given.
     public var path: String
 
+    /// The error for `--config path`.
     public init(path: String) { self.path = path }
 
     public var description: String { "--config \(path): no such directory" }
