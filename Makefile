@@ -1,11 +1,13 @@
 # Two commands do all the set-up on a fresh Debian machine with Swift:
 #   make run    installs missing system libraries, builds, starts the REPL (offline demo backend)
 #   make test   the same set-up (plus tmux for the terminal tests), then the whole suite
-#   make bench  release build, then Threadline's SSE decoding against openai-python (docs/performance.md)
+#   make bench  release build of threadline-bench, then Threadline's SSE decoding against openai-python
+#               (docs/performance.md; BENCH=case picks another case, BENCH_ARGS passes options)
 SWIFT ?= swift
 BIN := .build/debug/threadline
 
 VENV := .venv
+BENCH ?= sse-decode
 BENCH_ARGS ?=
 
 .PHONY: run test build deps test-deps venv bench format clean
@@ -33,15 +35,16 @@ venv:
 	@test -x $(VENV)/bin/python3 || python3 -m venv $(VENV)
 	@$(VENV)/bin/python3 -c 'import openai' 2>/dev/null || $(VENV)/bin/pip install -q openai
 
+# The benchmarks are their own executable (Benchmarks/threadline-bench), not part of threadline.
 # Without the venv the bench still runs and says the baseline was not run
 # (BENCH_ARGS=--require-baseline makes that an error).
 bench: deps
 	@$(MAKE) -s venv || echo "bench: no openai-python venv; the baseline will not run" >&2
-	$(SWIFT) build -c release --product threadline
-	.build/release/threadline bench $(BENCH_ARGS)
+	$(SWIFT) build -c release --product threadline-bench
+	.build/release/threadline-bench $(BENCH) $(BENCH_ARGS)
 
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks Package.swift
 
 clean:
 	rm -rf .build

@@ -24,6 +24,7 @@ let package = Package(
         ),
         .target(name: "ThreadlineCore"),
         .target(name: "AssistantsWire", dependencies: ["ThreadlineCore"]),
+        .target(name: "ThreadlineSettings"),
         .target(
             name: "HTTPSupport",
             dependencies: [
@@ -54,8 +55,14 @@ let package = Package(
             name: "threadline",
             dependencies: [
                 "ThreadlineCore", "AssistantsWire", "HTTPSupport", "Backends", "Tools", "Terminal", "Server",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ThreadlineSettings", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Benchmarks: their own executable, never linked into the `threadline` users run.
+        .executableTarget(
+            name: "threadline-bench",
+            dependencies: ["AssistantsWire", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/threadline-bench"
         ),
         .target(
             name: "TestSupport",
@@ -69,6 +76,8 @@ let package = Package(
         ),
         .testTarget(name: "AssistantsWireTests", dependencies: ["AssistantsWire", "ThreadlineCore", "TestSupport"]),
         .testTarget(name: "ThreadlineCoreTests", dependencies: ["ThreadlineCore", "TestSupport"]),
+        .testTarget(name: "ThreadlineSettingsTests", dependencies: ["ThreadlineSettings", "TestSupport"]),
+        .testTarget(name: "HTTPSupportTests", dependencies: ["HTTPSupport", "AssistantsWire"]),
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "Tools", "HTTPSupport", "TestSupport"]),
         .testTarget(
             name: "ServerTests",

@@ -2,8 +2,8 @@ import AssistantsWire
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import NIOPosix
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// How to reach an OpenAI-style HTTP API.
@@ -40,15 +40,22 @@ public struct HTTPSettings: Sendable, Equatable {
     }
 
     /// The proxy the environment asks for when connecting to `baseURL`.
+    /// Upper-case names win; an empty variable counts as unset, so its lower-case twin applies.
+    /// `NO_PROXY` entries are host names or domains, a leading dot optional (`example.com` and
+    /// `.example.com` both cover `example.com` and its subdomains), or `*` for every host.
     public static func proxy(for baseURL: String, environment: [String: String]) -> Proxy? {
         guard let target = URL(string: baseURL), let host = target.host?.lowercased() else { return nil }
-        let noProxy = (environment["NO_PROXY"] ?? environment["no_proxy"] ?? "").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        if noProxy.contains(where: { $0 == "*" || host == $0 || host.hasSuffix("." + $0.trimmingCharacters(in: ["."])) }) {
-            return nil
+        func variable(_ names: String...) -> String? {
+            names.lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
         }
-        let names = target.scheme == "https" ? ["HTTPS_PROXY", "https_proxy"] : ["HTTP_PROXY", "http_proxy"]
-        guard let value = names.lazy.compactMap({ environment[$0] }).first(where: { !$0.isEmpty }),
+        let noProxy = (variable("NO_PROXY", "no_proxy") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let bypassed = noProxy.contains { entry in
+            let domain = entry.drop { $0 == "." }
+            return entry == "*" || (!domain.isEmpty && (host == domain || host.hasSuffix("." + domain)))
+        }
+        if bypassed { return nil }
+        guard let value = target.scheme == "https" ? variable("HTTPS_PROXY", "https_proxy") : variable("HTTP_PROXY", "http_proxy"),
             let url = URL(string: value.contains("://") ? value : "http://" + value), let proxyHost = url.host
         else { return nil }
         return Proxy(host: proxyHost, port: url.port ?? 80)
@@ -136,7 +143,8 @@ public struct APIClient: Sendable {
                 status = Int(response.status.code)
                 headers = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
                 let errorBody = try? await collect(response)
-                failure = .api(status: Int(response.status.code), body: errorBody.flatMap { APIErrorBody.decode(from: Data($0.readableBytesView)) })
+                failure = .api(
+                    status: Int(response.status.code), body: errorBody.flatMap { APIErrorBody.decode(from: Data($0.readableBytesView)) })
             } catch let error as HTTPError {
                 throw error
             } catch is CancellationError {

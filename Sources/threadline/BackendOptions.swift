@@ -1,8 +1,9 @@
 import ArgumentParser
 import Backends
-import HTTPSupport
 import Foundation
+import HTTPSupport
 import ThreadlineCore
+import ThreadlineSettings
 
 /// The backends of the CLI contract.
 enum BackendKind: String, ExpressibleByArgument, CaseIterable {
@@ -28,7 +29,10 @@ struct BackendOptions: ParsableArguments {
 
     @OptionGroup var http: HTTPOptions
 
-    @Option(help: "Directory with assistant.json and tools.json (default: $THREADLINE_HOME/config or $XDG_CONFIG_HOME/threadline, else built-in).")
+    @Option(
+        help:
+            "Directory with assistant.json and tools.json (default: $THREADLINE_HOME/config or $XDG_CONFIG_HOME/threadline, else built-in)."
+    )
     var config: String?
 
     /// The backend to use: the flag, else THREADLINE_BACKEND, else demo.
@@ -44,14 +48,11 @@ struct BackendOptions: ParsableArguments {
 
     /// The config directory: --config, else the state-paths one when it exists, else built-in.
     func configDirectory(paths: StatePaths) throws -> String? {
-        if let config {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: config, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("--config \(config): no such directory")
-            }
-            return config
+        do {
+            return try paths.resolvedConfigDirectory(flag: config)
+        } catch {
+            throw ValidationError(error.description)
         }
-        return FileManager.default.fileExists(atPath: paths.configDirectory) ? paths.configDirectory : nil
     }
 
     /// THREADLINE_DEMO_DELAY_MS slows the demo's streaming (for demos and terminal tests).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Terminal
 import ThreadlineCore
+import ThreadlineSettings
 
 /// `threadline [chat]`: the REPL, or the line-per-message pipe when stdin is not a terminal.
 struct ChatCommand: AsyncParsableCommand {

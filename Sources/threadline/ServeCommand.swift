@@ -2,6 +2,7 @@ import ArgumentParser
 import Backends
 import Foundation
 import Server
+import ThreadlineSettings
 
 /// `threadline serve`: the local engine as an Assistants v2 server, for the SDKs and for
 /// `threadline --backend assistants`.

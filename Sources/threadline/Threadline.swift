@@ -11,6 +11,6 @@ struct Threadline: AsyncParsableCommand {
             demo model that needs no network and no key.
             """,
         version: "0.1.0",
-        subcommands: [ChatCommand.self, ServeCommand.self, ThreadsCommand.self, BenchCommand.self],
+        subcommands: [ChatCommand.self, ServeCommand.self, ThreadsCommand.self],
         defaultSubcommand: ChatCommand.self)
 }

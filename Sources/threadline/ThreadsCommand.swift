@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Terminal
 import ThreadlineCore
+import ThreadlineSettings
 
 /// `threadline threads [list | show ID | delete ID]`.
 struct ThreadsCommand: AsyncParsableCommand {
