@@ -27,7 +27,7 @@ let package = Package(
         .target(
             name: "HTTPSupport",
             dependencies: [
-                "AssistantsWire", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "AssistantsWire", "ThreadlineCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

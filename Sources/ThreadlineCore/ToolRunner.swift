@@ -82,14 +82,6 @@ extension ToolCallResult {
     }
 }
 
-extension Duration {
-    /// "30 s", "0.5 s".
-    public var formattedSeconds: String {
-        let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
-        return seconds.rounded() == seconds ? "\(Int(seconds)) s" : "\(seconds) s"
-    }
-}
-
 /// Carries a value the compiler cannot prove Sendable (a parsed JSON object that is only read).
 struct UncheckedSendableBox<Value>: @unchecked Sendable {
     let value: Value

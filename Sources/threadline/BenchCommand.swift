@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssistantsWire
 import Foundation
+import ThreadlineCore
 
 /// `threadline bench`: how fast Threadline decodes an Assistants v2 event stream, measured against
 /// the official openai-python SDK on the very same bytes in the same run.
@@ -114,7 +115,7 @@ struct BenchCommand: ParsableCommand {
 
         let threadline = ClientFigures(
             client: "threadline", bytes: stream.count, events: expected.events, textChars: expected.characters,
-            bestSeconds: Self.seconds(best ?? .zero))
+            bestSeconds: (best ?? .zero).inSeconds)
         let openAI = baselineResult.map {
             ClientFigures(
                 client: "openai-python", bytes: $0.bytes, events: $0.events, textChars: $0.textChars,
@@ -390,11 +391,6 @@ struct BenchCommand: ParsableCommand {
         #else
             "release"
         #endif
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 
     static func printError(_ text: String) {
