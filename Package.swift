@@ -28,7 +28,7 @@ let package = Package(
         .target(
             name: "HTTPSupport",
             dependencies: [
-                "AssistantsWire", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "AssistantsWire", "ThreadlineCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
@@ -61,7 +61,9 @@ let package = Package(
         // Benchmarks: their own executable, never linked into the `threadline` users run.
         .executableTarget(
             name: "threadline-bench",
-            dependencies: ["AssistantsWire", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "AssistantsWire", "ThreadlineCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/threadline-bench"
         ),
         .target(

@@ -29,11 +29,6 @@ enum BenchReport {
         return ExitCode.failure
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-
     static func format(_ value: Double, digits: Int) -> String {
         String(format: "%.\(digits)f", value)
     }

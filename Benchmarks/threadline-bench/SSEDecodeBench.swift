@@ -102,7 +102,7 @@ struct SSEDecodeBench: ParsableCommand {
 
         let threadline = ClientFigures(
             client: "threadline", bytes: stream.count, events: expected.events, textChars: expected.characters,
-            bestSeconds: BenchReport.seconds(best ?? .zero))
+            bestSeconds: (best ?? .zero).inSeconds)
         let openAI = baselineResult.map {
             ClientFigures(client: "openai-python", bytes: $0.bytes, events: $0.events, textChars: $0.textChars, bestSeconds: $0.bestSeconds)
         }

@@ -36,13 +36,13 @@ struct MessageDeltaFastPath {
         var members = Members.first
         guard take(UInt8(ascii: "{")) else { return nil }
         while let key = nextKey(&members) {
-            if Self.is(key, "id") {
+            if key.spells("id") {
                 guard id == nil, let value = string() else { return nil }
                 id = value
-            } else if Self.is(key, "object") {
+            } else if key.spells("object") {
                 guard object == nil, let value = string(usually: .threadMessageDelta) else { return nil }
                 object = value
-            } else if Self.is(key, "delta") {
+            } else if key.spells("delta") {
                 guard body == nil, let value = self.body() else { return nil }
                 body = value
             } else {
@@ -61,14 +61,14 @@ struct MessageDeltaFastPath {
         var members = Members.first
         guard take(UInt8(ascii: "{")) else { return nil }
         while let key = nextKey(&members) {
-            if Self.is(key, "role") {
+            if key.spells("role") {
                 guard !seenRole else { return nil }
                 seenRole = true
                 if !null() {
                     guard let value = string() else { return nil }
                     role = value
                 }
-            } else if Self.is(key, "content") {
+            } else if key.spells("content") {
                 guard !seenContent else { return nil }
                 seenContent = true
                 if !null() {
@@ -102,13 +102,13 @@ struct MessageDeltaFastPath {
         var members = Members.first
         guard take(UInt8(ascii: "{")) else { return nil }
         while let key = nextKey(&members) {
-            if Self.is(key, "index") {
+            if key.spells("index") {
                 guard index == nil, let value = integer() else { return nil }
                 index = value
-            } else if Self.is(key, "type") {
+            } else if key.spells("type") {
                 guard type == nil, let value = string(usually: .text) else { return nil }
                 type = value
-            } else if Self.is(key, "text") {
+            } else if key.spells("text") {
                 guard !seenText else { return nil }
                 seenText = true
                 if !null() {
@@ -131,14 +131,14 @@ struct MessageDeltaFastPath {
         var members = Members.first
         guard take(UInt8(ascii: "{")) else { return nil }
         while let key = nextKey(&members) {
-            if Self.is(key, "value") {
+            if key.spells("value") {
                 guard !seenValue else { return nil }
                 seenValue = true
                 if !null() {
                     guard let text = string() else { return nil }
                     value = text
                 }
-            } else if Self.is(key, "annotations") {
+            } else if key.spells("annotations") {
                 // Only the empty list; citations go through JSONDecoder.
                 guard !seenAnnotations else { return nil }
                 seenAnnotations = true
@@ -158,12 +158,6 @@ struct MessageDeltaFastPath {
 
     private static let quote = UInt8(ascii: "\"")
     private static let backslash = UInt8(ascii: "\\")
-
-    private static func `is`(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
-        guard key.count == name.utf8CodeUnitCount else { return false }
-        for offset in 0..<key.count where key[offset] != name.utf8Start[offset] { return false }
-        return true
-    }
 
     @inline(__always)
     private mutating func skipWhitespace() {
@@ -185,8 +179,7 @@ struct MessageDeltaFastPath {
 
     private mutating func literal(_ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
-        guard bytes.count - index >= count else { return false }
-        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { return false }
+        guard bytes.count - index >= count, UnsafeBufferPointer(rebasing: bytes[index..<index + count]).spells(word) else { return false }
         index += count
         return true
     }
@@ -298,7 +291,7 @@ struct MessageDeltaFastPath {
         skipWhitespace()
         let count = expected.utf8.utf8CodeUnitCount
         if bytes.count - index >= count + 2, bytes[index] == Self.quote, bytes[index + 1 + count] == Self.quote,
-            Self.is(UnsafeBufferPointer(rebasing: bytes[index + 1..<index + 1 + count]), expected.utf8)
+            UnsafeBufferPointer(rebasing: bytes[index + 1..<index + 1 + count]).spells(expected.utf8)
         {
             index += count + 2
             return expected.string

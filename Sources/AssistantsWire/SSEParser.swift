@@ -122,19 +122,19 @@ public struct SSEParser: Sendable {
         let field = UnsafeBufferPointer(rebasing: line[0..<fieldEnd])
         let valueBytes = UnsafeBufferPointer(rebasing: line[valueStart...])
         func value() -> String { String(decoding: valueBytes, as: UTF8.self) }
-        if Self.is(field, "data") {
+        if field.spells("data") {
             if let existing = data {
                 data = existing + "\n" + value()
             } else {
                 data = value()
             }
-        } else if Self.is(field, "event") {
+        } else if field.spells("event") {
             eventName = recentEventName(valueBytes) ?? value()
             recentEventName = eventName
-        } else if Self.is(field, "id") {
+        } else if field.spells("id") {
             let value = value()
             if !value.contains("\0") { lastEventID = value }
-        } else if Self.is(field, "retry") {
+        } else if field.spells("retry") {
             if let milliseconds = Int(value()), milliseconds >= 0 { retry = milliseconds }
         }
     }
@@ -142,21 +142,8 @@ public struct SSEParser: Sendable {
     /// The previous event name when `bytes` spell it: a stream repeats a few names thousands of
     /// times, and reusing the string saves decoding and allocating it for every event.
     private func recentEventName(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard var name = recentEventName, name.utf8.count == bytes.count, let bytesStart = bytes.baseAddress else {
-            return nil
-        }
-        let same = name.withUTF8 { stored in
-            guard let storedStart = stored.baseAddress else { return false }
-            return memcmp(storedStart, bytesStart, bytes.count) == 0
-        }
-        return same ? name : nil
-    }
-
-    /// Byte comparison of a field name (`elementsEqual` over `String.UTF8View` is far slower).
-    private static func `is`(_ field: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
-        guard field.count == name.utf8CodeUnitCount else { return false }
-        for offset in 0..<field.count where field[offset] != name.utf8Start[offset] { return false }
-        return true
+        guard var name = recentEventName, name.utf8.count == bytes.count else { return nil }
+        return name.withUTF8 { $0.hasSameBytes(as: bytes) } ? name : nil
     }
 
     private mutating func dispatch(into events: inout [ServerSentEvent]) {

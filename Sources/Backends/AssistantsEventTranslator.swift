@@ -53,19 +53,12 @@ public struct AssistantsEventTranslator: Sendable {
     public func translate(
         _ source: AsyncThrowingStream<StreamEvent, any Error>
     ) -> AsyncThrowingStream<RunEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<RunEvent, any Error>.makeStream()
-        var translator = self
-        let task = Task {
-            do {
-                for try await event in source {
-                    for translated in translator.translate(event) { continuation.yield(translated) }
-                }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
+        let start = self
+        return .producing { continuation in
+            var translator = start
+            for try await event in source {
+                for translated in translator.translate(event) { continuation.yield(translated) }
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 }

@@ -1,6 +1,6 @@
 import AssistantsWire
-import HTTPSupport
 import Foundation
+import HTTPSupport
 import NIOHTTP1
 import ThreadlineCore
 
@@ -76,7 +76,9 @@ public actor AssistantsHTTPBackend: ChatBackend {
             // One steps request per run, side by side: /history should not wait run after run.
             let steps = await withTaskGroup(of: [RunStep].self) { group in
                 for run in runs {
-                    group.addTask { (try? await api.listAll("/threads/\(threadID)/runs/\(run.id)/steps", as: RunStep.self, id: \.id)) ?? [] }
+                    group.addTask {
+                        (try? await api.listAll("/threads/\(threadID)/runs/\(run.id)/steps", as: RunStep.self, id: \.id)) ?? []
+                    }
                 }
                 return await group.reduce(into: []) { $0 += $1 }
             }
@@ -142,28 +144,21 @@ public actor AssistantsHTTPBackend: ChatBackend {
         _ method: HTTPMethod, _ path: String, body: any Encodable & Sendable
     ) async throws -> AsyncThrowingStream<RunEvent, any Error> {
         let source = try await api.events(method, path, body: body)
-        var translator = translator
-        let (stream, continuation) = AsyncThrowingStream<RunEvent, any Error>.makeStream()
-        let task = Task {
+        let start = translator
+        return .producing { continuation in
+            var translator = start
             var settled = false
-            do {
-                for try await sse in source {
-                    guard let name = sse.event, name != "done",
-                        let event = try? StreamEvent.decode(name: name, data: sse.data)
-                    else { continue }
-                    for translated in translator.translate(event) {
-                        if case .finished = translated { settled = true }
-                        if case .toolCallsRequired = translated { settled = true }
-                        continuation.yield(translated)
-                    }
+            for try await sse in source {
+                guard let name = sse.event, name != "done",
+                    let event = try? StreamEvent.decode(name: name, data: sse.data)
+                else { continue }
+                for translated in translator.translate(event) {
+                    if case .finished = translated { settled = true }
+                    if case .toolCallsRequired = translated { settled = true }
+                    continuation.yield(translated)
                 }
-                if !settled { throw HTTPError.streamCut("the stream ended before the run finished") }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
             }
+            if !settled { throw HTTPError.streamCut("the stream ended before the run finished") }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 }

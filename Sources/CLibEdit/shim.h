@@ -5,6 +5,7 @@
 
 #include <histedit.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -35,53 +37,55 @@ static inline int tl_stdin_is_tty(void) { return isatty(STDIN_FILENO); }
 static inline int tl_stdout_is_tty(void) { return isatty(STDOUT_FILENO); }
 static inline int tl_stderr_is_tty(void) { return isatty(STDERR_FILENO); }
 
-// MARK: SIGINT as a flag, so neither the prompt nor a streaming reply is killed by Ctrl-C.
+// MARK: signals. The handlers only record a signal: a flag for the read loop below, a count of
+// resizes for el_resize, and the signal's number as one byte in a pipe, which Swift reads
+// (Terminal's `Interrupts`) and hands to whoever waits for signals.
 
 static volatile sig_atomic_t tl_interrupted = 0;
-
-static inline void tl_on_sigint(int signo) {
-    (void)signo;
-    tl_interrupted = 1;
-}
-
-/// Installs a SIGINT handler without SA_RESTART: a blocked el_wgets returns with EINTR.
-static inline void tl_install_sigint_flag(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = tl_on_sigint;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, NULL);
-}
-
-/// Returns 1 once per Ctrl-C received since the last call.
-static inline int tl_take_interrupt(void) {
-    if (tl_interrupted) {
-        tl_interrupted = 0;
-        return 1;
-    }
-    return 0;
-}
-
-// MARK: window size
-
 static volatile sig_atomic_t tl_winch_generation = 0;
+static int tl_signal_pipe[2] = {-1, -1};
+static int tl_tty_saved = 0;
 
-static inline void tl_on_sigwinch(int signo) {
-    (void)signo;
-    tl_winch_generation++;
+/// The terminal's modes before libedit changed them (a function's static: a global struct in a
+/// header imported by Swift is left undefined at link time).
+static inline struct termios *tl_saved_tty(void) {
+    static struct termios saved;
+    return &saved;
 }
 
-/// Counts SIGWINCH in a generation number, so each reader of it sees every resize once.
-static inline void tl_install_winch_counter(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = tl_on_sigwinch;
-    action.sa_flags = SA_RESTART;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGWINCH, &action, NULL);
+static inline void tl_on_signal(int signo) {
+    int saved_errno = errno;
+    if (signo == SIGINT) tl_interrupted = 1;
+    if (signo == SIGWINCH) tl_winch_generation++;
+    unsigned char byte = (unsigned char)signo;
+    (void)write(tl_signal_pipe[1], &byte, 1);
+    errno = saved_errno;
 }
 
-static inline int tl_winch_count(void) { return (int)tl_winch_generation; }
+/// Remembers the terminal's modes (to restore at a signalled exit), then installs the handlers
+/// for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGWINCH, once. SIGINT comes without SA_RESTART, so
+/// a blocked el_wgets returns with EINTR. Returns the pipe's read end, or -1 (no handlers then).
+static inline int tl_install_signal_pipe(void) {
+    if (tl_signal_pipe[0] >= 0) return tl_signal_pipe[0];
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+    tl_signal_pipe[0] = fds[0];
+    tl_signal_pipe[1] = fds[1];
+    if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, tl_saved_tty()) == 0) tl_tty_saved = 1;
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = tl_on_signal;
+        action.sa_flags = signals[i] == SIGINT ? 0 : SA_RESTART;
+        sigemptyset(&action.sa_mask);
+        sigaction(signals[i], &action, NULL);
+    }
+    return fds[0];
+}
 
 /// Columns of the terminal on stdout, or 0 when it is not a terminal.
 static inline int tl_terminal_columns(void) {
@@ -109,6 +113,12 @@ static inline void tl_enable_bracketed_paste(void) {
         registered = 1;
     }
     tl_set_bracketed_paste(1);
+}
+
+/// Bracketed paste off and the terminal's modes as they were before libedit changed them.
+static inline void tl_restore_terminal(void) {
+    tl_set_bracketed_paste(0);
+    if (tl_tty_saved) tcsetattr(STDIN_FILENO, TCSADRAIN, tl_saved_tty());
 }
 
 /// Bound to ESC[200~: reads the pasted bytes up to ESC[201~ and inserts them as they are,
@@ -354,7 +364,8 @@ static inline char *tl_editor_read_line(EditLine *el, int *interrupted, int *end
     }
     const wchar_t *line = el_wgets(el, &count);
     *ending = tl_line_end;
-    if (tl_take_interrupt()) {
+    if (tl_interrupted) {
+        tl_interrupted = 0;
         *interrupted = 1;
         return NULL;
     }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+import ThreadlineCore
 
 /// How to reach an OpenAI-style HTTP API.
 public struct HTTPSettings: Sendable, Equatable {
@@ -92,8 +93,7 @@ public struct APIClient: Sendable {
         _ method: HTTPMethod, _ path: String, body: (any Encodable & Sendable)?
     ) async throws -> AsyncThrowingStream<ServerSentEvent, any Error> {
         let response = try await execute(method, path, body: body, accept: "text/event-stream")
-        let (stream, continuation) = AsyncThrowingStream<ServerSentEvent, any Error>.makeStream()
-        let task = Task {
+        return .producing { continuation in
             var parser = SSEParser()
             do {
                 for try await buffer in response.body {
@@ -102,17 +102,14 @@ public struct APIClient: Sendable {
                 if parser.isInsideEvent {
                     throw HTTPError.streamCut("the connection closed in the middle of an event")
                 }
-                continuation.finish()
             } catch let error as HTTPError {
-                continuation.finish(throwing: error)
+                throw error
             } catch is CancellationError {
-                continuation.finish(throwing: CancellationError())
+                throw CancellationError()
             } catch {
-                continuation.finish(throwing: HTTPError.streamCut(Self.describe(error)))
+                throw HTTPError.streamCut(Self.describe(error))
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     private func execute(
@@ -206,7 +203,8 @@ enum SharedHTTPClients {
         return clients.withLock { clients in
             if let existing = clients[key] { return existing }
             var configuration = HTTPClient.Configuration()
-            configuration.timeout = .init(connect: .nanoseconds(key.connect.nanoseconds), read: .nanoseconds(key.read.nanoseconds))
+            configuration.timeout = .init(
+                connect: .nanoseconds(Int64(key.connect.inSeconds * 1e9)), read: .nanoseconds(Int64(key.read.inSeconds * 1e9)))
             if let proxy = key.proxy { configuration.proxy = .server(host: proxy.host, port: proxy.port) }
             // RetryPolicy already retries failed connections (twice, with backoff); the pool's own
             // retrying until the connect timeout made a refused connection take 3 × 10 s to report.
@@ -215,11 +213,5 @@ enum SharedHTTPClients {
             clients[key] = client
             return client
         }
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }

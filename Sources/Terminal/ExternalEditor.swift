@@ -24,8 +24,6 @@ struct ExternalEditor {
         else { throw EditorError(description: "cannot create a temporary file for the editor") }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let status = try TerminalInfo.withBracketedPasteOff { try run(path) }
-        // A Ctrl-C the editor took for itself must not cancel the next reply.
-        _ = TerminalInfo.takeInterrupt()
         guard status == 0 else { throw EditorError(description: "editor `\(command)` exited with status \(status); nothing sent") }
         let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
         guard modified != stamp else { return nil }

@@ -32,21 +32,11 @@ public enum TerminalInfo {
     public static var stdinIsTTY: Bool { tl_stdin_is_tty() != 0 }
     public static var stdoutIsTTY: Bool { tl_stdout_is_tty() != 0 }
 
-    /// Makes Ctrl-C set a flag instead of killing the process, and counts window resizes
-    /// (interactive sessions only).
-    public static func trapInterrupts() {
-        tl_install_sigint_flag()
-        tl_install_winch_counter()
-    }
-
     /// Columns of the terminal on stdout; nil when stdout is not a terminal.
     public static var columns: Int? {
         let columns = Int(tl_terminal_columns())
         return columns > 0 ? columns : nil
     }
-
-    /// Increases with every SIGWINCH once `trapInterrupts` ran.
-    public static var resizeCount: Int { Int(tl_winch_count()) }
 
     /// Runs `body` with bracketed paste off, e.g. while an editor owns the terminal.
     public static func withBracketedPasteOff<T>(_ body: () throws -> T) rethrows -> T {
@@ -54,9 +44,6 @@ public enum TerminalInfo {
         defer { if stdinIsTTY { tl_set_bracketed_paste(1) } }
         return try body()
     }
-
-    /// True once per Ctrl-C received since the last call.
-    public static func takeInterrupt() -> Bool { tl_take_interrupt() != 0 }
 }
 
 /// libedit on a terminal: emacs keys, history recall, Ctrl-R search, Tab completion of

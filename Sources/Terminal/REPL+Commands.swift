@@ -142,7 +142,11 @@ extension REPL {
         }
         do {
             let editor = ExternalEditor(environment: ProcessInfo.processInfo.environment)
-            guard let text = try editor.edit(prefill) else { return renderer.notice("empty or unsaved file: nothing sent") }
+            signals?.begin(.editor)
+            let edited = Result { try editor.edit(prefill) }
+            // A termination signal while the editor ran exits here; nothing is sent.
+            signals?.end()
+            guard let text = try edited.get() else { return renderer.notice("empty or unsaved file: nothing sent") }
             renderer.info(
                 text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
                     .map { ($0.offset == 0 ? "> " : "... ") + $0.element }.joined(separator: "\n"))

@@ -12,14 +12,15 @@ public final class REPL {
     let history: HistoryFile?
     let assistantInstructions: String
     var session: SessionState
-    /// Ctrl-C cancels a streaming reply; on whenever SIGINT is trapped (a terminal, or a
-    /// one-shot prompt), off for piped input, where Ctrl-C ends the process.
-    public var cancelsOnInterrupt: Bool
+    /// Where signals go; nil when none are trapped (piped input, where Ctrl-C ends the process).
+    let signals: SignalRouter?
     private var input = MultilineInput()
 
+    /// With `interrupts`, Ctrl-C cancels a streaming reply and keeps its partial text, and
+    /// SIGTERM, SIGHUP and SIGQUIT do the same, restore the terminal and exit with 128 + signal.
     public init(
         backend: any ChatBackend, driver: RunDriver, reader: any LineReader, renderer: Renderer,
-        history: HistoryFile?, session: SessionState, assistantInstructions: String
+        history: HistoryFile?, session: SessionState, assistantInstructions: String, interrupts: Interrupts?
     ) {
         self.backend = backend
         self.driver = driver
@@ -28,7 +29,12 @@ public final class REPL {
         self.history = history
         self.session = session
         self.assistantInstructions = assistantInstructions
-        cancelsOnInterrupt = renderer.interactive
+        signals = interrupts.map { interrupts in
+            SignalRouter(interrupts: interrupts) { signal, midLine in
+                if midLine && renderer.interactive { renderer.info("") }
+                Interrupts.exit(bySignal: signal)
+            }
+        }
         history?.entries.forEach(reader.remember)
     }
 
@@ -130,9 +136,10 @@ public final class REPL {
         let turn = Task {
             try await driver.runTurn(threadID: threadID, options: options) { renderer.handle($0) }
         }
-        let watcher = cancelsOnInterrupt ? Self.cancelOnInterrupt(turn) : nil
+        signals?.begin(.turn(turn))
+        // After the status line: a termination signal during the turn exits here.
+        defer { signals?.end() }
         let result = await turn.result
-        watcher?.cancel()
         let elapsed = ContinuousClock.now - start
         switch result {
         case .success(let summary):
@@ -141,20 +148,6 @@ public final class REPL {
         case .failure(let error):
             renderer.finishReply(nil, error: error, elapsed: elapsed)
             return false
-        }
-    }
-
-    /// Polls the Ctrl-C flag while a reply streams and cancels the turn when it is set.
-    private static func cancelOnInterrupt(_ turn: Task<TurnSummary, any Error>) -> Task<Void, Never> {
-        _ = TerminalInfo.takeInterrupt()
-        return Task {
-            while !Task.isCancelled {
-                if TerminalInfo.takeInterrupt() {
-                    turn.cancel()
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(40))
-            }
         }
     }
 }

@@ -93,8 +93,7 @@ public final class Renderer: Sendable {
     static func statusLine(_ summary: TurnSummary, elapsed: Duration?) -> String {
         var parts: [String] = []
         if let elapsed {
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            parts.append(String(format: "%.1fs", seconds))
+            parts.append(String(format: "%.1fs", elapsed.inSeconds))
         }
         if !summary.toolResults.isEmpty {
             parts.append("\(summary.toolResults.count) tool call\(summary.toolResults.count == 1 ? "" : "s")")

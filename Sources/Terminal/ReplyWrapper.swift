@@ -1,3 +1,5 @@
+import ThreadlineCore
+
 /// Wraps a streamed reply at the terminal width by display width, breaking between words
 /// (and between wide characters, which need no spaces). The last grapheme cluster of each
 /// delta is held back, since the next delta may add combining marks or emoji joiners to it;
@@ -66,7 +68,7 @@ struct ReplyWrapper: Sendable, Equatable {
         } else {
             let columns = DisplayWidth.of(character: character)
             // Wide characters other than Hangul (which spaces words) may break anywhere.
-            let breaksAround = columns > 1 && !Self.isHangul(character)
+            let breaksAround = columns > 1 && !(character.unicodeScalars.first?.isHangul ?? false)
             if breaksAround { flushWord(into: &out) }
             word.append(character)
             wordWidth += columns
@@ -104,10 +106,5 @@ struct ReplyWrapper: Sendable, Equatable {
         row = ""
         column = 0
         pendingSpaces = 0
-    }
-
-    private static func isHangul(_ character: Character) -> Bool {
-        character.unicodeScalars.first.map { (0xAC00...0xD7A3).contains($0.value) || (0x1100...0x11FF).contains($0.value) }
-            ?? false
     }
 }

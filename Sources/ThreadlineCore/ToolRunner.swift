@@ -79,11 +79,3 @@ extension ToolCallResult {
         ToolCallResult(call: call, output: JSONValue.object(["error": .string(message)]).jsonText, isError: true)
     }
 }
-
-extension Duration {
-    /// "30 s", "0.5 s".
-    public var formattedSeconds: String {
-        let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
-        return seconds.rounded() == seconds ? "\(Int(seconds)) s" : "\(seconds) s"
-    }
-}

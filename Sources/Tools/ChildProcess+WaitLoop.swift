@@ -1,4 +1,5 @@
 import Foundation
+import ThreadlineCore
 
 extension ChildProcess {
     /// The `poll` loop of one run, on its own thread: writes stdin, drains stdout and stderr (so
@@ -85,8 +86,7 @@ extension ChildProcess {
             for fd in [pipes.stdout, pipes.stderr].compactMap({ $0 }) { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
             // Exit is noticed by reaping, so wake regularly; quickly once the pipes are closed.
             let cap = fds.count == 1 ? 10 : 100
-            let remaining = clock.now.duration(to: due).components
-            let milliseconds = max(0, min(cap, Int(remaining.seconds) * 1000 + Int(remaining.attoseconds / 1_000_000_000_000_000) + 1))
+            let milliseconds = max(0, min(cap, Int(clock.now.duration(to: due).inSeconds * 1000) + 1))
             guard poll(&fds, nfds_t(fds.count), Int32(milliseconds)) > 0 else { return }
             for entry in fds.dropFirst() where entry.revents != 0 {
                 if entry.fd == pipes.stdin {

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import ThreadlineCore
 
-/// One run of an external program (Linux: posix_spawn with glibc's closefrom action): input on stdin, stdout and stderr collected, a deadline.
+/// One run of an external program: input on stdin, stdout and stderr collected, a deadline.
 ///
 /// The child is spawned with `posix_spawn` in its own process group with every descriptor but
 /// 0–2 closed, so parallel runs never inherit each other's pipes. The waiting happens on a
@@ -63,15 +63,14 @@ struct ChildProcess: Sendable {
         guard let program = arguments.first, !program.isEmpty else { throw ToolError("the command is empty") }
         var pipes: [(read: Int32, write: Int32)] = []
         do {
-            for _ in 0..<4 { pipes.append(try GlibcExtras.closeOnExecPipe()) }
+            for _ in 0..<4 { pipes.append(try Platform.closeOnExecPipe()) }
         } catch {
             pipes.forEach { _ = (close($0.read), close($0.write)) }
             throw error
         }
         let (input, output, errors, cancel) = (pipes[0], pipes[1], pipes[2], pipes[3])
         let childEnds = [input.read, output.write, errors.write]
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
+        var (actions, attributes) = Platform.spawnSettings()
         posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)
         defer {
@@ -82,10 +81,10 @@ struct ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, input.read, 0)
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
-        GlibcExtras.addCloseFrom(&actions, 3)
+        let closeFlags = Platform.closeOtherDescriptors(&actions)
         // Own process group, so a timeout also ends what a shell script started; default signal
         // handling and an empty mask whatever this process uses.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | closeFlags))
         posix_spawnattr_setpgroup(&attributes, 0)
         var signals = sigset_t()
         sigemptyset(&signals)
@@ -95,7 +94,7 @@ struct ChildProcess: Sendable {
         var pid: pid_t = 0
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let status = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        let status = posix_spawnp(&pid, program, &actions, &attributes, argv, Platform.environment)
         guard status == 0 else {
             [input.write, output.read, errors.read, cancel.read, cancel.write].forEach { _ = close($0) }
             throw ToolError("cannot start '\(program)': \(String(cString: strerror(status)))")

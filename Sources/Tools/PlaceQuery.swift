@@ -1,4 +1,5 @@
 import Foundation
+import ThreadlineCore
 
 /// A location as models write it — the seed's `도시/도` ("부산/경상남도", "인천/경기도"), or
 /// "Seoul, South Korea", "San Francisco, CA", "Tokyo" — split into what to search for and the
@@ -14,7 +15,7 @@ struct PlaceQuery: Sendable, Equatable {
         let parts = location.split(separator: separator, maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         name = parts.first ?? ""
         region = parts.count > 1 && !parts[1].isEmpty ? parts[1] : nil
-        language = location.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) } ? "ko" : "en"
+        language = location.containsHangulSyllable ? "ko" : "en"
     }
 
     /// Names to search for, in order: as written, then without an administrative suffix

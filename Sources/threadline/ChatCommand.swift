@@ -76,13 +76,14 @@ struct ChatCommand: AsyncParsableCommand {
             session.model = backendOptions.model
             let history = try openHistory(interactive: interactive, paths: paths, renderer: renderer)
             let reader = makeReader(interactive: interactive)
-            if interactive { TerminalInfo.trapInterrupts() }
+            // Piped input keeps the default signals: Ctrl-C ends the process.
+            let interrupts = interactive || oneShot != nil ? Interrupts.install() : nil
             let driver = RunDriver(
                 backend: backend,
                 toolRunner: ToolRunner(registry: configuration.tools, timeout: .milliseconds(Int(toolTimeout * 1000))))
             repl = REPL(
                 backend: backend, driver: driver, reader: reader, renderer: renderer, history: history,
-                session: session, assistantInstructions: configuration.assistant.instructions ?? "")
+                session: session, assistantInstructions: configuration.assistant.instructions ?? "", interrupts: interrupts)
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -92,8 +93,6 @@ struct ChatCommand: AsyncParsableCommand {
         guard let oneShot else { return await repl.run() }
         // Ctrl-C cancels the run (on the server too) and keeps the partial reply, instead of
         // killing the process mid-stream.
-        TerminalInfo.trapInterrupts()
-        repl.cancelsOnInterrupt = true
         guard await repl.sendOnce(oneShot) else { throw ExitCode.failure }
     }
 

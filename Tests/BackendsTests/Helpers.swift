@@ -2,6 +2,7 @@ import AssistantsWire
 import Foundation
 import TestSupport
 import Testing
+import ThreadlineCore
 import Tools
 
 @testable import Backends
@@ -17,15 +18,12 @@ struct SuspendingModel: LanguageModel {
 
     func respond(to request: ModelRequest) -> AsyncThrowingStream<ModelOutput, any Error> {
         let deltas = deltas
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                for delta in deltas { continuation.yield(.textDelta(delta)) }
-                let (never, keepOpen) = AsyncStream<Void>.makeStream()
-                for await _ in never {}  // ends only when this task is cancelled
-                keepOpen.finish()
-                continuation.finish(throwing: CancellationError())
-            }
-            continuation.onTermination = { _ in task.cancel() }
+        return .producing { continuation in
+            for delta in deltas { continuation.yield(.textDelta(delta)) }
+            let (never, keepOpen) = AsyncStream<Void>.makeStream()
+            for await _ in never {}  // ends only when this task is cancelled
+            keepOpen.finish()
+            throw CancellationError()
         }
     }
 }

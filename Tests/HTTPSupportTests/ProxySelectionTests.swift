@@ -80,11 +80,6 @@ struct HTTPSettingsTests {
         #expect(HTTPSettings(baseURL: "http://127.0.0.1:8080/v1", apiKey: nil).baseURL == "http://127.0.0.1:8080/v1")
     }
 
-    @Test func durationNanoseconds() {
-        #expect(Duration.seconds(10).nanoseconds == 10_000_000_000)
-        #expect(Duration.milliseconds(1500).nanoseconds == 1_500_000_000)
-    }
-
     @Test func errorsReadAsOneLine() {
         #expect(HTTPError.api(status: 503, body: nil).description == "HTTP 503 from the server")
         let limited = APIErrorBody(message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded")

@@ -72,6 +72,27 @@ import Tools
     }
 
     @Test func ctrlCCancelsTheRunKeepsThePartialReplyAndExitsNonZero() async throws {
+        let (status, errors) = try await signalMidReply { $0.interrupt() }
+        #expect(status == .exit(1))
+        #expect(errors.contains("run cancelled"), "\(errors)")
+        try expectPartialReplyStored()
+    }
+
+    @Test func sigtermCancelsTheRunKeepsThePartialReplyAndExitsWith143() async throws {
+        let (status, errors) = try await signalMidReply { $0.terminate() }
+        #expect(status == .exit(128 + SIGTERM), "exits as a shell reports death by SIGTERM, after storing the run")
+        #expect(errors.contains("run cancelled"), "\(errors)")
+        try expectPartialReplyStored()
+    }
+
+    enum Ending: Equatable {
+        case exit(Int32)
+        case signal(Int32)
+    }
+
+    /// Starts a slow one-shot reply, calls `send` once its first bytes arrived, and returns how
+    /// the process ended and its stderr.
+    func signalMidReply(_ send: (Process) -> Void) async throws -> (Ending, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessRunner.threadlineBinary)
         process.arguments = ["-p", "What's the weather in Seoul for the next 5 days?"]
@@ -85,14 +106,17 @@ import Tools
         try spawning { try process.run() }
         let firstBytes = await Task.detached { stdout.fileHandleForReading.availableData }.value
         #expect(!firstBytes.isEmpty, "the reply had started")
-        process.interrupt()
-        let (status, errors) = await Task.detached { () -> (Int32, String) in
+        send(process)
+        return await Task.detached { () -> (Ending, String) in
             let errors = stderr.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: errors, as: UTF8.self))
+            let status = process.terminationStatus
+            return (process.terminationReason == .exit ? .exit(status) : .signal(status), String(decoding: errors, as: UTF8.self))
         }.value
-        #expect(status == 1)
-        #expect(errors.contains("run cancelled"), "\(errors)")
+    }
+
+    /// The newest thread's transcript holds the cancelled run's partial reply.
+    func expectPartialReplyStored() throws {
         let thread = try #require(try threads().first?.split(separator: "\t").first)
         let shown = try run(["threads", "show", String(thread)]).stdout
         #expect(shown.contains("[partial]"), "\(shown)")

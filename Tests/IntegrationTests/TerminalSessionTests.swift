@@ -8,11 +8,17 @@ import Tools
 @Suite(.serialized) struct TerminalSessionTests {
     let home = TemporaryDirectory("threadline-pty")
 
-    func startREPL(delayMilliseconds: Int = 0) async throws -> TmuxSession {
-        let command =
-            "env -u LANG -u LC_ALL -u LC_CTYPE -u NO_COLOR THREADLINE_HOME='\(home.path)' "
+    func threadlineCommand(delayMilliseconds: Int) -> String {
+        "env -u LANG -u LC_ALL -u LC_CTYPE -u NO_COLOR THREADLINE_HOME='\(home.path)' "
             + "THREADLINE_DEMO_DELAY_MS=\(delayMilliseconds) '\(ProcessRunner.threadlineBinary)'"
-        let session = try TmuxSession(command: command)
+    }
+
+    func startREPL(delayMilliseconds: Int = 0) async throws -> TmuxSession {
+        try await waitForPrompt(TmuxSession(command: threadlineCommand(delayMilliseconds: delayMilliseconds)))
+    }
+
+    @discardableResult
+    func waitForPrompt(_ session: TmuxSession) async throws -> TmuxSession {
         // capture-pane drops trailing blanks, so the empty prompt reads ">".
         let screen = try await session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
         try #require(screen.contains("Threadline · backend demo"), "REPL did not start: \(screen)")
@@ -81,5 +87,41 @@ import Tools
         try session.press("Enter")
         let answered = try await session.waitFor { $0.contains("고객님, 서울의 현재 기온은") }
         #expect(answered.contains("고객님, 서울의 현재 기온은"))
+    }
+
+    @Test func sigtermMidReplyStoresItCancelledRestoresTheTerminalAndExitsWith143() async throws {
+        // A shell runs threadline, so the pane outlives it and shows the terminal it left behind.
+        try "echo $$ > threadline.pid\nexec \(threadlineCommand(delayMilliseconds: 150))\n"
+            .write(toFile: home.file("threadline.sh"), atomically: true, encoding: .utf8)
+        try """
+        cd '\(home.path)'
+        stty -g > tty.before
+        sh threadline.sh
+        echo "exit=$?"
+        stty -g > tty.after
+        cmp -s tty.before tty.after && echo "tty restored" || echo "tty changed"
+        cat -v
+        """.write(toFile: home.file("session.sh"), atomically: true, encoding: .utf8)
+        let session = try await waitForPrompt(TmuxSession(command: "sh '\(home.file("session.sh"))'"))
+        try session.type("What's the weather in Seoul for the next 5 days?")
+        try session.press("Enter")
+        try await session.waitFor { $0.contains("Here is the 5-day") }
+        let pid = try #require(
+            Int32(String(contentsOfFile: home.file("threadline.pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(pid, SIGTERM)
+        let exited = try await session.waitFor { $0.contains("tty ") }
+        #expect(exited.contains("[cancelled: partial reply]"), "\(exited)")
+        #expect(exited.contains("exit=143"), "\(exited)")
+        #expect(exited.contains("tty restored"), "\(exited)")
+        // Bracketed paste is off again: a paste reaches `cat -v` without the markers.
+        try session.paste("pasted")
+        let pasted = try await session.waitFor { $0.contains("pasted") }
+        #expect(!pasted.contains("[200~"), "\(pasted)")
+        let environment = ["THREADLINE_HOME": home.path]
+        let listed = try await ProcessRunner.run(ProcessRunner.threadlineBinary, ["threads", "list"], environment: environment)
+        let thread = try #require(listed.stdout.split(separator: "\t").first)
+        let shown = try await ProcessRunner.run(
+            ProcessRunner.threadlineBinary, ["threads", "show", String(thread)], environment: environment)
+        #expect(shown.stdout.contains("[partial]"), "\(shown.stdout)")
     }
 }

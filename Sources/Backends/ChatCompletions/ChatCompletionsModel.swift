@@ -1,6 +1,7 @@
 import AssistantsWire
 import Foundation
 import HTTPSupport
+import ThreadlineCore
 
 /// A `LanguageModel` behind any Chat Completions endpoint (OpenAI, Ollama, vLLM, llama.cpp...):
 /// the local engine keeps the thread, each step of a run is one streamed request carrying
@@ -23,31 +24,23 @@ public struct ChatCompletionsModel: LanguageModel {
     public func respond(to request: ModelRequest) -> AsyncThrowingStream<ModelOutput, any Error> {
         var body = ChatCompletionRequest(request)
         if let fixedModel { body.model = fixedModel }
-        let api = api
-        let (stream, continuation) = AsyncThrowingStream<ModelOutput, any Error>.makeStream()
-        let task = Task {
-            do {
-                var state = ChatCompletionsStreamState()
-                for try await sse in try await api.events(.POST, "/chat/completions", body: body) {
-                    if sse.data == "[DONE]" {
-                        state.markDone()
-                        break
-                    }
-                    guard let chunk = try? WireCoding.decoder().decode(ChatCompletionChunk.self, from: Data(sse.data.utf8)) else {
-                        continue
-                    }
-                    if let error = chunk.error { throw ModelServerError(body: error) }
-                    state.apply(chunk).forEach { continuation.yield($0) }
+        let (api, request) = (api, body)
+        return .producing { continuation in
+            var state = ChatCompletionsStreamState()
+            for try await sse in try await api.events(.POST, "/chat/completions", body: request) {
+                if sse.data == "[DONE]" {
+                    state.markDone()
+                    break
                 }
-                guard state.isSettled else { throw HTTPError.streamCut("the stream ended before the reply finished") }
-                state.finish().forEach { continuation.yield($0) }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
+                guard let chunk = try? WireCoding.decoder().decode(ChatCompletionChunk.self, from: Data(sse.data.utf8)) else {
+                    continue
+                }
+                if let error = chunk.error { throw ModelServerError(body: error) }
+                state.apply(chunk).forEach { continuation.yield($0) }
             }
+            guard state.isSettled else { throw HTTPError.streamCut("the stream ended before the reply finished") }
+            state.finish().forEach { continuation.yield($0) }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 }
 

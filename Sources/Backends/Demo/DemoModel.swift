@@ -19,18 +19,14 @@ public struct DemoModel: LanguageModel {
     public func respond(to request: ModelRequest) -> AsyncThrowingStream<ModelOutput, any Error> {
         let outputs = plan(request)
         let delay = deltaDelay
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                for output in outputs {
-                    if case .textDelta = output, delay > .zero {
-                        try? await Task.sleep(for: delay)
-                    }
-                    if Task.isCancelled { break }
-                    continuation.yield(output)
+        return .producing { continuation in
+            for output in outputs {
+                if case .textDelta = output, delay > .zero {
+                    try? await Task.sleep(for: delay)
                 }
-                continuation.finish()
+                if Task.isCancelled { break }
+                continuation.yield(output)
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 
@@ -96,7 +92,8 @@ public struct DemoModel: LanguageModel {
 
     /// A rough, deterministic token count, since a demo has no tokenizer.
     private func usage(_ request: ModelRequest, completion: Int) -> ModelOutput {
-        let promptBytes = request.instructions.utf8.count
+        let promptBytes =
+            request.instructions.utf8.count
             + request.turns.reduce(0) { total, turn in
                 switch turn {
                 case .user(let text), .assistant(let text): total + text.utf8.count

@@ -1,4 +1,5 @@
 import Foundation
+import ThreadlineCore
 
 /// A city the demo model recognises, with its names in both languages and the location
 /// string it passes to the tools (the seed's `도시/도` form for Korean cities).
@@ -34,7 +35,7 @@ enum DemoLanguage: Sendable, Equatable {
 
     /// Korean when the text holds any Hangul syllable.
     init(of text: String) {
-        self = text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) } ? .korean : .english
+        self = text.containsHangulSyllable ? .korean : .english
     }
 }
 

@@ -109,27 +109,19 @@ public actor ResponsesBackend: ChatBackend {
         let source = try await notFoundAsThread(threadID) { try await api.events(.POST, "/responses", body: body) }
         live.begin(threadID, input: input)
         let live = live
-        let (stream, continuation) = AsyncThrowingStream<RunEvent, any Error>.makeStream()
-        let task = Task {
+        return .producing { continuation in
             var state = ResponsesStreamState()
-            do {
-                for try await sse in source {
-                    guard let event = try? WireCoding.decoder().decode(ResponsesStreamEvent.self, from: Data(sse.data.utf8)) else {
-                        continue
-                    }
-                    let events = state.apply(event)
-                    let usage = events.lazy.compactMap { if case .usage(let usage) = $0 { usage } else { nil } }.first
-                    live.update(threadID, state, addingUsage: usage)
-                    events.forEach { continuation.yield($0) }
+            for try await sse in source {
+                guard let event = try? WireCoding.decoder().decode(ResponsesStreamEvent.self, from: Data(sse.data.utf8)) else {
+                    continue
                 }
-                if !state.isSettled { throw HTTPError.streamCut("the stream ended before the response finished") }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: error)
+                let events = state.apply(event)
+                let usage = events.lazy.compactMap { if case .usage(let usage) = $0 { usage } else { nil } }.first
+                live.update(threadID, state, addingUsage: usage)
+                events.forEach { continuation.yield($0) }
             }
+            if !state.isSettled { throw HTTPError.streamCut("the stream ended before the response finished") }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     /// The run's instructions: the override or the assistant's, plus any additional ones.
