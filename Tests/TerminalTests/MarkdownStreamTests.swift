@@ -46,7 +46,7 @@ import Testing
         var chunks: [String] = []
         var rest = Substring.UnicodeScalarView(text.unicodeScalars)
         while !rest.isEmpty {
-            let count = Int(random.next() % 9) + 1
+            let count = random.nextSize(upTo: 9)
             chunks.append(String(String.UnicodeScalarView(rest.prefix(count))))
             rest = rest.dropFirst(count)
         }
@@ -167,18 +167,5 @@ import Testing
         terminal.write(stream.feed(" and ends\n"))
         terminal.write(stream.finish())
         #expect(terminal.transcript == ["first line is", "wrapped", "second line is being written", "now and ends"])
-    }
-}
-
-/// A seeded generator, so random chunkings are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
