@@ -162,14 +162,15 @@ public final class Renderer: Sendable {
     }
 
     /// Writes the batched text through the Markdown stream, re-flowing the line being written
-    /// first when the terminal was resized. Called with the state locked, so writes keep order.
+    /// first when the terminal was resized (also with nothing batched, before the reply ends).
+    /// Called with the state locked, so writes keep order.
     private func writePending(_ state: inout ReplyState) {
-        guard !state.pending.isEmpty else { return }
+        guard !state.pending.isEmpty || state.markdown != nil else { return }
         let width = columns?() ?? 80
         var stream = state.markdown ?? MarkdownStream(width: width, hyperlinks: hyperlinks)
         stream.maxRedrawRows = max((rows() ?? 24) - 1, 1)
         let output = stream.resize(to: width) + stream.feed(state.pending)
-        state.endsWithNewline = state.pending.hasSuffix("\n")
+        if !state.pending.isEmpty { state.endsWithNewline = state.pending.hasSuffix("\n") }
         state.pending = ""
         state.markdown = stream
         state.lastWrite = .now

@@ -27,6 +27,12 @@ import Testing
         """
     let home = TemporaryDirectory("threadline-markdown")
 
+    /// The REPL in colour on `--backend chat` against `server`.
+    func command(_ server: FakeHTTPServer) -> String {
+        "env -u LANG -u LC_ALL -u LC_CTYPE -u NO_COLOR -u TMUX THREADLINE_HOME='\(home.path)' OPENAI_API_KEY= "
+            + "'\(ProcessRunner.threadlineBinary)' --backend chat --base-url \(server.baseURL)/v1 --model llama3.2"
+    }
+
     /// The reply as a chat completions stream, in pieces of a few characters.
     static func stream() -> FakeReply {
         var pieces: [String] = []
@@ -42,11 +48,8 @@ import Testing
     func aStreamedReplyReadsAsARenderedPageAndCopiesCleanly(width: Int) async throws {
         let server = try await FakeHTTPServer.start()
         server.enqueue("POST", "/v1/chat/completions", Self.stream())
-        let command =
-            "env -u LANG -u LC_ALL -u LC_CTYPE -u NO_COLOR -u TMUX THREADLINE_HOME='\(home.path)' OPENAI_API_KEY= "
-            + "'\(ProcessRunner.threadlineBinary)' --backend chat --base-url \(server.baseURL)/v1 --model llama3.2"
         // 14 rows: the reply is taller than the screen, so it scrolls while it streams.
-        let session = try TmuxSession(command: command, width: width, height: 14)
+        let session = try TmuxSession(command: command(server), width: width, height: 14)
         try await session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
         try session.setOption("set-clipboard", "on")
         try session.type("weather?")
@@ -71,7 +74,37 @@ import Testing
         try session.press("Enter")
         try await session.waitFor { $0.contains("copied code block 1") }
         #expect(session.pasteBuffer() == Self.code)
+        // Raw again: /history shows the reply as the model wrote it.
+        try session.type("/render raw")
+        try session.press("Enter")
+        try session.type("/history")
+        try session.press("Enter")
+        let raw = try await session.waitFor { $0.contains("```swift") }
+        #expect(raw.contains("| 부산 | 14°C | 25% |"))
         try session.press("C-d")
+    }
+
+    @Test func aResizeReflowsOnlyTheLineBeingWritten() async throws {
+        let server = try await FakeHTTPServer.start()
+        let long = "the second line is long enough to fill more than one row of the window while it streams"
+        server.enqueue(
+            "POST", "/v1/chat/completions",
+            .sse(ChatCompletionsStreamFixture.truncated(["The **first** line stays.\n", long])).stalling())
+        let session = try TmuxSession(command: command(server), width: 60, height: 14)
+        try await session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
+        try session.type("go")
+        try session.press("Enter")
+        try await session.waitFor { $0.contains("while it") }
+        try session.resize(width: 40, height: 14)
+        try await Task.sleep(for: .milliseconds(300))
+        try session.press("C-c")
+        let screen = try await session.waitFor { $0.contains("[cancelled: partial reply]") }
+        server.releaseStalled()
+        let rows = try session.history().split(separator: "\n").map(String.init)
+        #expect(rows.filter { $0 == "The first line stays." }.count == 1, "\(rows)")
+        #expect(rows.filter { $0.contains("the second line") }.count == 1, "\(rows)")
+        #expect(rows.contains("the second line is long enough to fill"), "re-flowed at 40 columns: \(screen)")
+        #expect(rows.contains { $0.hasPrefix("streams") && $0.contains("[cancelled: partial reply]") }, "\(rows)")
     }
 
     @Test func pipedRepliesAreTheModelsBytesExactly() async throws {

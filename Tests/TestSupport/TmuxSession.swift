@@ -56,6 +56,11 @@ public final class TmuxSession {
         try tmux(["capture-pane", "-t", name, "-p", "-S", "-"])
     }
 
+    /// Resizes the window, as when the user resizes the terminal; tmux re-flows wrapped rows.
+    public func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+    }
+
     /// Sets a session option, e.g. `set-clipboard on` so the application may set tmux's buffer.
     public func setOption(_ option: String, _ value: String) throws {
         try tmux(["set-option", "-g", option, value])
