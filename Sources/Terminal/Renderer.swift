@@ -17,8 +17,8 @@ public final class Renderer: Sendable {
     private let rows: @Sendable () -> Int?
     /// Whether links may be written as OSC 8 hyperlinks.
     private let hyperlinks: Bool
-    /// Pieces arriving faster than this are written together.
-    private let batchInterval: Duration
+    /// Pieces arriving faster than this are written together: one redraw instead of many.
+    static let batchInterval: Duration = .milliseconds(40)
     private let markdownOn: Mutex<Bool>
     private let replyState = Mutex(ReplyState())
 
@@ -37,14 +37,13 @@ public final class Renderer: Sendable {
     ///   - markdown: render replies as Markdown (needs `color` and `columns`); `/render` changes it.
     public init(
         interactive: Bool, color: Bool, columns: (@Sendable () -> Int?)? = nil, markdown: Bool = false,
-        hyperlinks: Bool = false, rows: @escaping @Sendable () -> Int? = { nil }, batchInterval: Duration = .milliseconds(40)
+        hyperlinks: Bool = false, rows: @escaping @Sendable () -> Int? = { nil }
     ) {
         self.interactive = interactive
         self.color = color
         self.columns = columns
         self.rows = rows
         self.hyperlinks = hyperlinks
-        self.batchInterval = batchInterval
         markdownOn = Mutex(markdown && color && columns != nil)
     }
 
@@ -82,9 +81,9 @@ public final class Renderer: Sendable {
                 state.pending += text
                 guard !state.flushScheduled else { return }
                 let now = ContinuousClock.now
-                if let last = state.lastWrite, now - last < batchInterval {
+                if let last = state.lastWrite, now - last < Self.batchInterval {
                     state.flushScheduled = true
-                    let wait = batchInterval - (now - last)
+                    let wait = Self.batchInterval - (now - last)
                     Task { [self] in
                         try? await Task.sleep(for: wait)
                         flushBatch()
