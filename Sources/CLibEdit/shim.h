@@ -94,6 +94,13 @@ static inline int tl_terminal_columns(void) {
     return size.ws_col;
 }
 
+/// Rows of the terminal on stdout, or 0 when it is not a terminal.
+static inline int tl_terminal_rows(void) {
+    struct winsize size;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0) return 0;
+    return size.ws_row;
+}
+
 // MARK: bracketed paste (the terminal wraps a paste in ESC[200~ … ESC[201~)
 
 /// Turns bracketed paste on or off; a no-op unless stdout is a terminal.

@@ -18,6 +18,8 @@ extension REPL {
             case .edit(let text): await composeInEditor(prefill: try await lastUserMessage(orGiven: text))
             case .retry: try await retry()
             case .save(let path, let force): try await save(to: path, force: force)
+            case .render(let markdown): changeRendering(markdown: markdown)
+            case .copy(let target): try await copy(target)
             case .quit: break
             }
         } catch {

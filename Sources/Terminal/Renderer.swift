@@ -2,34 +2,49 @@ import Foundation
 import Synchronization
 import ThreadlineCore
 
-/// Writes the conversation to the terminal. Interactive: everything on stdout, tool lines dim,
-/// the reply wrapped at the terminal width. Piped: stdout carries only the assistant's text,
-/// one reply per turn ending with a newline; tool calls, notices and errors go to stderr.
+/// Writes the conversation to the terminal. Interactive: everything on stdout, tool lines dim.
+/// On a colour terminal replies are rendered as Markdown while they stream (`MarkdownStream`);
+/// otherwise, and after `/render raw`, they are written exactly as the model sent them. Piped:
+/// stdout carries only the assistant's text, one reply per turn ending with a newline; tool
+/// calls, notices and errors go to stderr.
 public final class Renderer: Sendable {
     public let interactive: Bool
     public let color: Bool
-    /// The terminal's current width, asked before each delta; nil: no wrapping.
+    /// The terminal's current width, asked before each write of a rendered reply; nil: stdout
+    /// is no terminal, and nothing is rendered.
     private let columns: (@Sendable () -> Int?)?
+    /// The terminal's height, which bounds how far a redraw may go up.
+    private let rows: @Sendable () -> Int?
+    /// Whether links may be written as OSC 8 hyperlinks.
+    private let hyperlinks: Bool
+    /// Pieces arriving faster than this are written together: one redraw instead of many.
+    static let batchInterval: Duration = .milliseconds(40)
+    private let markdownOn: Mutex<Bool>
     private let replyState = Mutex(ReplyState())
 
     private struct ReplyState {
         var wroteText = false
         /// Whether what was written of the current reply ends with a newline.
         var endsWithNewline = true
-        var wrapper: ReplyWrapper?
-
-        /// Takes the text the wrapper still holds, to be written now.
-        mutating func flush() -> String {
-            let rest = wrapper?.finish() ?? ""
-            if !rest.isEmpty { endsWithNewline = rest.hasSuffix("\n") }
-            return rest
-        }
+        var markdown: MarkdownStream?
+        /// Text received but not yet written, while a batch is open.
+        var pending = ""
+        var lastWrite: ContinuousClock.Instant?
+        var flushScheduled = false
     }
 
-    public init(interactive: Bool, color: Bool, columns: (@Sendable () -> Int?)? = nil) {
+    /// - Parameters:
+    ///   - markdown: render replies as Markdown (needs `color` and `columns`); `/render` changes it.
+    public init(
+        interactive: Bool, color: Bool, columns: (@Sendable () -> Int?)? = nil, markdown: Bool = false,
+        hyperlinks: Bool = false, rows: @escaping @Sendable () -> Int? = { nil }
+    ) {
         self.interactive = interactive
         self.color = color
         self.columns = columns
+        self.rows = rows
+        self.hyperlinks = hyperlinks
+        markdownOn = Mutex(markdown && color && columns != nil)
     }
 
     /// Color unless NO_COLOR is set (any value) or stdout is not a terminal.
@@ -37,24 +52,46 @@ public final class Renderer: Sendable {
         stdoutIsTTY && environment["NO_COLOR"] == nil
     }
 
+    /// Whether replies are rendered as Markdown.
+    public var rendersMarkdown: Bool { markdownOn.withLock { $0 } }
+
+    /// Turns Markdown rendering on or off for following replies; false when it cannot be on
+    /// (no colour terminal on stdout).
+    @discardableResult
+    public func setRendersMarkdown(_ on: Bool) -> Bool {
+        guard !on || (color && columns != nil) else { return false }
+        markdownOn.withLock { $0 = on }
+        return true
+    }
+
     // MARK: the reply
 
     public func handle(_ event: DriverEvent) {
         switch event {
         case .textDelta(let text):
-            let width = columns?()
-            let output = replyState.withLock { state -> String in
-                state.wroteText = true
-                var output = text
-                if let width {
-                    var wrapper = state.wrapper ?? ReplyWrapper(width: width)
-                    output = wrapper.resize(to: width) + wrapper.feed(text)
-                    state.wrapper = wrapper
+            guard rendersMarkdown else {
+                replyState.withLock { state in
+                    state.wroteText = true
+                    if !text.isEmpty { state.endsWithNewline = text.hasSuffix("\n") }
                 }
-                if !output.isEmpty { state.endsWithNewline = output.hasSuffix("\n") }
-                return output
+                return Self.write(text, to: 1)
             }
-            Self.write(output, to: 1)
+            replyState.withLock { state in
+                state.wroteText = true
+                state.pending += text
+                guard !state.flushScheduled else { return }
+                let now = ContinuousClock.now
+                if let last = state.lastWrite, now - last < Self.batchInterval {
+                    state.flushScheduled = true
+                    let wait = Self.batchInterval - (now - last)
+                    Task { [self] in
+                        try? await Task.sleep(for: wait)
+                        flushBatch()
+                    }
+                } else {
+                    writePending(&state)
+                }
+            }
         case .toolCallsStarted:
             break
         case .toolCallFinished(let result):
@@ -73,7 +110,7 @@ public final class Renderer: Sendable {
     public func finishReply(_ summary: TurnSummary?, error: (any Error)? = nil, elapsed: Duration? = nil) {
         let (wroteText, rest) = replyState.withLock { state in
             defer { state = ReplyState() }
-            return (state.wroteText, state.flush())
+            return (state.wroteText, finishText(&state))
         }
         Self.write(rest, to: 1)
         if wroteText && summary?.outcome != .completed {
@@ -107,10 +144,46 @@ public final class Renderer: Sendable {
     private func breakLineIfNeeded() {
         let (rest, needsBreak) = replyState.withLock { state in
             defer { state.endsWithNewline = true }
-            return (state.flush(), !state.endsWithNewline)
+            let rest = finishText(&state)
+            return (rest, !state.endsWithNewline)
         }
         Self.write(rest, to: 1)
         if needsBreak { Self.write("\n", to: interactive ? 1 : 2) }
+    }
+
+    /// Writes the open batch of a rendered reply (called when its interval has passed).
+    private func flushBatch() {
+        replyState.withLock { state in
+            state.flushScheduled = false
+            writePending(&state)
+        }
+    }
+
+    /// Writes the batched text through the Markdown stream, re-flowing the line being written
+    /// first when the terminal was resized (also with nothing batched, before the reply ends).
+    /// Called with the state locked, so writes keep order.
+    private func writePending(_ state: inout ReplyState) {
+        guard !state.pending.isEmpty || state.markdown != nil else { return }
+        let width = columns?() ?? 80
+        var stream = state.markdown ?? MarkdownStream(width: width, hyperlinks: hyperlinks)
+        stream.maxRedrawRows = max((rows() ?? 24) - 1, 1)
+        let output = stream.resize(to: width) + stream.feed(state.pending)
+        if !state.pending.isEmpty { state.endsWithNewline = state.pending.hasSuffix("\n") }
+        state.pending = ""
+        state.markdown = stream
+        state.lastWrite = .now
+        Self.write(output, to: 1)
+    }
+
+    /// What ends the reply's text so far: the rest of a rendered reply (its last line styled,
+    /// held table rows), after which the next text starts a fresh Markdown stream.
+    private func finishText(_ state: inout ReplyState) -> String {
+        writePending(&state)
+        guard var stream = state.markdown else { return "" }
+        state.markdown = nil
+        let rest = stream.finish()
+        if !rest.isEmpty { state.endsWithNewline = false }
+        return rest
     }
 
     // MARK: everything else
@@ -129,7 +202,7 @@ public final class Renderer: Sendable {
             case .user: info("you> \(entry.text)")
             case .assistant where superseded.contains(index):
                 info(styled(entry.text + (entry.isPartial ? " [partial]" : "") + " [superseded]", .dim))
-            case .assistant: info(entry.text + (entry.isPartial ? " [partial]" : ""))
+            case .assistant: info(formatted(entry.text) + (entry.isPartial ? " [partial]" : ""))
             case .toolCall(let name, let arguments, let output):
                 let result = ToolCallResult(
                     call: ToolCallRequest(id: "", name: name, arguments: arguments), output: output ?? "(no output)",
@@ -137,6 +210,19 @@ public final class Renderer: Sendable {
                 notice("→ " + Self.describe(result))
             }
         }
+    }
+
+    /// A stored reply as `/history` shows it: rendered like a streamed one when replies are.
+    private func formatted(_ text: String) -> String {
+        guard rendersMarkdown else { return text }
+        return MarkdownDocument.render(text, width: columns?() ?? 80, hyperlinks: hyperlinks)
+    }
+
+    /// Puts `text` on the terminal's clipboard (OSC 52); false when stdout is no terminal.
+    public func copyToClipboard(_ text: String) -> Bool {
+        guard columns != nil else { return false }
+        Self.write(Clipboard.sequence(copying: text, insideTmux: ProcessInfo.processInfo.environment["TMUX"] != nil), to: 1)
+        return true
     }
 
     /// A dim status line (stderr when piped).

@@ -5,14 +5,12 @@ import ThreadlineCore
 /// delta is held back, since the next delta may add combining marks or emoji joiners to it;
 /// the current word is held until it ends, so it is never split by a wrap it would fit after.
 struct ReplyWrapper: Sendable, Equatable {
-    private(set) var width: Int
+    let width: Int
     private var tail = ""
     private var word = ""
     private var wordWidth = 0
     /// Spaces after the last word, written only if the next word fits on the same row.
     private var pendingSpaces = 0
-    /// What the current row shows, to redraw it at another width.
-    private var row = ""
     private var column = 0
 
     init(width: Int) {
@@ -36,24 +34,6 @@ struct ReplyWrapper: Sendable, Equatable {
         tail = ""
         flushWord(into: &out)
         startRow()
-        return out
-    }
-
-    /// Redraws the row still being written for a new width: back to its start (a terminal
-    /// that reflows may have folded it into several rows), clear to the end, write it again.
-    mutating func resize(to newWidth: Int) -> String {
-        let newWidth = max(newWidth, 2)
-        guard newWidth != width else { return "" }
-        var out = "\r"
-        let foldedRows = column > newWidth ? (column - 1) / newWidth : 0
-        if foldedRows > 0 { out += "\u{1B}[\(foldedRows)A" }
-        out += "\u{1B}[J"
-        let text = row + String(repeating: " ", count: pendingSpaces) + word
-        width = newWidth
-        word = ""
-        wordWidth = 0
-        startRow()
-        for character in text { place(character, into: &out) }
         return out
     }
 
@@ -97,13 +77,11 @@ struct ReplyWrapper: Sendable, Equatable {
 
     private mutating func emit(_ text: String, columns: Int, into out: inout String) {
         out += text
-        row += text
         column += columns
         pendingSpaces = 0
     }
 
     private mutating func startRow() {
-        row = ""
         column = 0
         pendingSpaces = 0
     }

@@ -29,7 +29,18 @@ public enum SlashCommand: Sendable, Equatable {
     case retry
     /// Write the thread to a file (Markdown, or JSON for `.json`); nil: the default name.
     case save(path: String?, force: Bool)
+    /// Replies rendered as Markdown (true) or written as the model sent them; nil: show which.
+    case render(markdown: Bool?)
+    /// Copy a code block of the last reply, or the whole reply, to the clipboard.
+    case copy(CopyTarget)
     case quit
+}
+
+/// What `/copy` copies from the last reply.
+public enum CopyTarget: Sendable, Equatable {
+    /// The Nth code block (1-based); nil: the last one.
+    case codeBlock(Int?)
+    case reply
 }
 
 /// One row of the command table: help, completion and parsing all read it.
@@ -72,6 +83,13 @@ extension SlashCommandSpec {
         SlashCommandSpec(
             name: "save", usage: "[FILE] [--force]",
             summary: "write the thread as Markdown, or JSON for *.json (default threadline-THREAD.md)", parse: parseSave),
+        SlashCommandSpec(
+            name: "render", usage: "[raw|markdown]",
+            summary: "write replies as the model sent them, or rendered (the default in a terminal)",
+            parse: parseRender),
+        SlashCommandSpec(
+            name: "copy", usage: "[N|reply]",
+            summary: "copy code block N of the last reply (default: the last block; reply: all of it) to the clipboard", parse: parseCopy),
         simple("quit", "leave (also Ctrl-D)", .quit),
     ]
 
@@ -91,6 +109,22 @@ extension SlashCommandSpec {
         words.removeAll { $0 == "--force" }
         guard words.count <= 1, !(words.first?.hasPrefix("-") ?? false) else { return .failure(usageError("save", "[FILE] [--force]")) }
         return .success(.save(path: words.first, force: force))
+    }
+
+    private static func parseRender(_ text: String) -> Result<SlashCommand, SlashCommandError> {
+        switch text {
+        case "": return .success(.render(markdown: nil))
+        case "raw": return .success(.render(markdown: false))
+        case "markdown": return .success(.render(markdown: true))
+        default: return .failure(usageError("render", "[raw|markdown]"))
+        }
+    }
+
+    private static func parseCopy(_ text: String) -> Result<SlashCommand, SlashCommandError> {
+        if text.isEmpty { return .success(.copy(.codeBlock(nil))) }
+        if text == "reply" { return .success(.copy(.reply)) }
+        guard let number = Int(text), number > 0 else { return .failure(usageError("copy", "[N|reply]")) }
+        return .success(.copy(.codeBlock(number)))
     }
 
     private static func parseInstructions(_ text: String) -> Result<SlashCommand, SlashCommandError> {

@@ -37,6 +37,9 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "Seconds each tool call may take before it becomes an error output.")
     var toolTimeout: Double = 30
 
+    @Flag(help: "Write replies exactly as the model sends them, without rendering Markdown (also NO_COLOR; /render changes it).")
+    var raw = false
+
     @Option(name: [.customShort("p"), .customLong("prompt")], help: "Send this one message, print the reply, exit (- reads stdin).")
     var prompt: String?
 
@@ -61,11 +64,7 @@ struct ChatCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let interactive = oneShot == nil && TerminalInfo.stdinIsTTY
-        // Replies wrap at the terminal's width only in the REPL; one-shot output stays as written.
-        let columns: (@Sendable () -> Int?)? = interactive && TerminalInfo.stdoutIsTTY ? { @Sendable in TerminalInfo.columns } : nil
-        let renderer = Renderer(
-            interactive: interactive,
-            color: Renderer.wantsColor(environment: environment, stdoutIsTTY: TerminalInfo.stdoutIsTTY), columns: columns)
+        let renderer = Renderer.forTerminal(interactive: interactive, environment: environment, markdown: !raw)
         let repl: REPL
         do {
             let configuration = try Configuration.load(directory: try backendOptions.configDirectory(paths: paths))

@@ -32,7 +32,7 @@ struct ThreadsCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let paths = StatePaths(environment: environment)
-        let renderer = Renderer(interactive: true, color: false)
+        let renderer = Renderer.forTerminal(interactive: true, environment: environment, markdown: true)
         do {
             let configuration = try Configuration.load(directory: try backendOptions.configDirectory(paths: paths))
             let backend = try await backendOptions.makeBackend(

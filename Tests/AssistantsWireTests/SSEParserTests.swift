@@ -1,25 +1,6 @@
 import AssistantsWire
+import TestSupport
 import Testing
-
-/// A small deterministic pseudo-random generator (SplitMix64), so chunkings are reproducible.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `1...upperBound`.
-    mutating func nextSize(upTo upperBound: Int) -> Int {
-        Int(next() % UInt64(upperBound)) + 1
-    }
-}
 
 /// Splits `bytes` into consecutive chunks of pseudo-random sizes between 1 and `maxChunk`.
 func randomChunks(_ bytes: [UInt8], seed: UInt64, maxChunk: Int) -> [[UInt8]] {

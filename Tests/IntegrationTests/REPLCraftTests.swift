@@ -9,11 +9,13 @@ import Tools
     static let closing = "Anything else you'd like to know?"
     let home = TemporaryDirectory("threadline-craft")
 
-    func start(environment: [String: String] = [:], width: Int = 100) async throws -> TmuxSession {
+    /// The REPL without colour (so replies are written as sent) unless `color`.
+    func start(environment: [String: String] = [:], width: Int = 100, color: Bool = false) async throws -> TmuxSession {
         let settings = environment.merging(["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0"]) { $1 }
         let assignments = settings.keys.sorted().map { "\($0)='\(settings[$0]!)'" }.joined(separator: " ")
         let session = try TmuxSession(
-            command: "env -u LANG -u LC_ALL -u LC_CTYPE NO_COLOR=1 \(assignments) '\(ProcessRunner.threadlineBinary)'",
+            command:
+                "env -u LANG -u LC_ALL -u LC_CTYPE -u NO_COLOR \(color ? "" : "NO_COLOR=1 ")\(assignments) '\(ProcessRunner.threadlineBinary)'",
             width: width)
         let screen = try await session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
         try #require(screen.contains("Threadline · backend demo"), "REPL did not start: \(screen)")
@@ -82,11 +84,11 @@ import Tools
     }
 
     @Test func hangulRepliesWrapBetweenWordsAtTheTerminalWidth() async throws {
-        // At 30 columns each sentence of the reply fills one row when wrapped by display width;
-        // the terminal's own wrapping would cut "오늘" off the first row instead.
+        // At 30 columns each sentence of the rendered reply fills one row when wrapped by display
+        // width; the terminal's own wrapping would cut "오늘" off the first row instead.
         let temperature = DemoWeather.temperature(location: "부산/경상남도")
         let rain = Int((DemoWeather.rainProbability(location: "부산/경상남도") * 100).rounded())
-        let session = try await start(width: 30)
+        let session = try await start(width: 30, color: true)
         try await enter(session, "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?")
         let screen = try await session.waitFor { $0.contains("알려주세요!") }
         let rows = screen.split(separator: "\n").map(String.init)

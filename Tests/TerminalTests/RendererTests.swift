@@ -34,6 +34,20 @@ import ThreadlineCore
         #expect(Renderer(interactive: true, color: false).styled("x", .dim) == "x")
     }
 
+    @Test func markdownNeedsAColourTerminalAndRenderSwitchesIt() {
+        let terminal = Renderer(interactive: true, color: true, columns: { 80 }, markdown: true)
+        #expect(terminal.rendersMarkdown)
+        #expect(terminal.setRendersMarkdown(false))
+        #expect(!terminal.rendersMarkdown)
+        #expect(terminal.setRendersMarkdown(true))
+        let noColor = Renderer(interactive: true, color: false, columns: { 80 }, markdown: true)
+        #expect(!noColor.rendersMarkdown, "NO_COLOR writes replies as sent")
+        #expect(!noColor.setRendersMarkdown(true))
+        let piped = Renderer(interactive: false, color: false, columns: nil, markdown: true)
+        #expect(!piped.rendersMarkdown)
+        #expect(!piped.copyToClipboard("x"), "OSC 52 only on a terminal")
+    }
+
     @Test func promptShowsAnActiveOverride() {
         let renderer = Renderer(interactive: true, color: false)
         #expect(renderer.prompt(overrideActive: false) == "> ")

@@ -49,17 +49,4 @@ import Testing
     @Test func explicitNewlinesStartARowAndSpacesAfterAWrapAreDropped() {
         #expect(wrap(["ab\ncd ", " ef"], width: 3) == "ab\ncd\nef")
     }
-
-    @Test func resizeRedrawsTheRowStillBeingWritten() {
-        var wrapper = ReplyWrapper(width: 20)
-        let written = wrapper.feed("hello world foo")
-        #expect(written == "hello world")
-        // Narrower: the row (11 columns) was folded into two rows by the terminal; go up one.
-        let redraw = wrapper.resize(to: 8)
-        #expect(redraw == "\r\u{1B}[1A\u{1B}[Jhello\nworld")
-        #expect(wrapper.finish() == "\nfoo")
-        // Wider with nothing on the row: only the clear.
-        #expect(wrapper.resize(to: 30) == "\r\u{1B}[J")
-        #expect(wrapper.resize(to: 30) == "")
-    }
 }

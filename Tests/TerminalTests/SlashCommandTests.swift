@@ -22,10 +22,19 @@ import Testing
         ("/help", SlashCommand.help), ("/new", .new), ("/threads", .threads), ("/show", .show),
         ("/tools", .tools), ("/history", .history), ("/quit", .quit), ("/exit", .quit),
         ("/model", .model(nil)), ("/model gpt-4o-mini", .model("gpt-4o-mini")),
-        ("/resume thread_abc", .resume("thread_abc")),
+        ("/resume thread_abc", .resume("thread_abc")), ("/render", .render(markdown: nil)),
+        ("/render raw", .render(markdown: false)), ("/render markdown", .render(markdown: true)),
+        ("/copy", .copy(.codeBlock(nil))), ("/copy 2", .copy(.codeBlock(2))), ("/copy reply", .copy(.reply)),
     ])
     func simpleCommands(line: String, expected: SlashCommand) throws {
         #expect(try parse(line)?.get() == expected)
+    }
+
+    @Test func renderAndCopyRejectOtherArguments() {
+        #expect(parse("/render fancy") == .failure(SlashCommandError(description: "usage: /render [raw|markdown]")))
+        #expect(parse("/copy 0") == .failure(SlashCommandError(description: "usage: /copy [N|reply]")))
+        #expect(SlashCommandParser.completions.contains("/copy"))
+        #expect(SlashCommandParser.helpText.contains("/render [raw|markdown]"))
     }
 
     @Test func instructionsForms() throws {

@@ -18,8 +18,10 @@ public final class TmuxSession {
             + "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))"
         let started = try ProcessRunner.run(
             "/usr/bin/env",
-            ["python3", "-c", launcher, executable, "-S", socket, "-u", "new-session", "-d", "-s", name,
-             "-x", "\(width)", "-y", "\(height)", command])
+            [
+                "python3", "-c", launcher, executable, "-S", socket, "-u", "new-session", "-d", "-s", name,
+                "-x", "\(width)", "-y", "\(height)", command,
+            ])
         guard started.status == 0 else { throw TmuxError("tmux new-session exited with \(started.status)") }
     }
 
@@ -42,6 +44,31 @@ public final class TmuxSession {
     /// The visible screen.
     public func screen() throws -> String {
         try tmux(["capture-pane", "-t", name, "-p"])
+    }
+
+    /// The visible screen with its colours and attributes as escape sequences.
+    public func styledScreen() throws -> String {
+        try tmux(["capture-pane", "-t", name, "-p", "-e"])
+    }
+
+    /// The scrollback and the screen, oldest row first.
+    public func history() throws -> String {
+        try tmux(["capture-pane", "-t", name, "-p", "-S", "-"])
+    }
+
+    /// Resizes the window, as when the user resizes the terminal; tmux re-flows wrapped rows.
+    public func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Sets a session option, e.g. `set-clipboard on` so the application may set tmux's buffer.
+    public func setOption(_ option: String, _ value: String) throws {
+        try tmux(["set-option", "-g", option, value])
+    }
+
+    /// The newest paste buffer (what an OSC 52 copy put there), or nil when there is none.
+    public func pasteBuffer() -> String? {
+        try? tmux(["show-buffer"])
     }
 
     /// Polls the screen until `predicate` holds (at most `seconds`), returning the last screen.
