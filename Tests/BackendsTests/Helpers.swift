@@ -40,21 +40,21 @@ struct EngineFixture {
 
 extension LocalEngine {
     /// The seed assistant (created once per database).
-    func seedAssistant() throws -> Assistant {
-        try assistant(matching: DefaultConfiguration.assistant)
+    func seedAssistant() async throws -> Assistant {
+        try await assistant(matching: DefaultConfiguration.assistant)
     }
 
     /// A thread holding one user message, and the seed assistant.
-    func threadAsking(_ question: String) throws -> (thread: AssistantThread, assistant: Assistant) {
-        let assistant = try seedAssistant()
-        let thread = try createThread()
-        _ = try addMessage(threadID: thread.id, role: "user", text: question)
+    func threadAsking(_ question: String) async throws -> (thread: AssistantThread, assistant: Assistant) {
+        let assistant = try await seedAssistant()
+        let thread = try await createThread()
+        _ = try await addMessage(threadID: thread.id, role: "user", text: question)
         return (thread, assistant)
     }
 
     /// Starts a run on `question` and reads its stream to the end (requires_action).
     func runUntilToolCalls(_ question: String = seedQuestion) async throws -> (thread: AssistantThread, run: Run) {
-        let (thread, assistant) = try threadAsking(question)
+        let (thread, assistant) = try await threadAsking(question)
         let events = try await collect(createRun(threadID: thread.id, request: RunRequest(assistantID: assistant.id)))
         guard case .run("requires_action", let run)? = events.last else {
             Issue.record("expected the stream to end with requires_action, got \(events.map(\.name))")

@@ -11,10 +11,10 @@ import Testing
 @Suite struct SQLiteMigrationTests {
     let directory = TemporaryDirectory("threadline-migration")
 
-    @Test func theCounterStartsAfterTheHighestStoredSequence() throws {
+    @Test func theCounterStartsAfterTheHighestStoredSequence() async throws {
         let path = directory.file("old.sqlite")
         let old = try DatabaseQueue(path: path)
-        try old.write { db in
+        try await old.write { db in
             try db.execute(
                 sql: """
                     CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
@@ -34,8 +34,8 @@ import Testing
         try old.close()
 
         let store = try SQLiteThreadStore(path: path)
-        try store.saveThread(AssistantThread(id: "thread_new", createdAt: 2))
-        let recent = try store.recentThreads(limit: 10).map(\.thread.id)
+        try await store.saveThread(AssistantThread(id: "thread_new", createdAt: 2))
+        let recent = try await store.recentThreads(limit: 10).map(\.thread.id)
         #expect(recent == ["thread_new", "thread_old"], "the new thread's sequence is above the old 41")
     }
 }

@@ -13,55 +13,55 @@ import Testing
     var path: String { directory.file("threads.sqlite") }
 
     /// A store holding one thread with `count` user messages m1…mN, oldest first.
-    func store(messages count: Int) throws -> SQLiteThreadStore {
+    func store(messages count: Int) async throws -> SQLiteThreadStore {
         let store = try SQLiteThreadStore(path: path)
-        try store.saveThread(AssistantThread(id: "thread_1", createdAt: 1))
-        try store.saveThread(AssistantThread(id: "thread_2", createdAt: 1))
-        try store.commit(
+        try await store.saveThread(AssistantThread(id: "thread_1", createdAt: 1))
+        try await store.saveThread(AssistantThread(id: "thread_2", createdAt: 1))
+        try await store.commit(
             StoreChanges(
                 messages: (1...count).map {
                     Message(id: "m\($0)", createdAt: $0, threadID: "thread_1", status: .completed, role: "user", text: "\($0)")
                 }))
-        try store.commit(
+        try await store.commit(
             StoreChanges(messages: [
                 Message(id: "other", createdAt: 1, threadID: "thread_2", status: .completed, role: "user", text: "x")
             ]))
         return store
     }
 
-    func ids(_ store: SQLiteThreadStore, _ request: PageRequest) throws -> ([String], Bool) {
-        let page = try store.messages(threadID: "thread_1", runID: nil, request)
+    func ids(_ store: SQLiteThreadStore, _ request: PageRequest) async throws -> ([String], Bool) {
+        let page = try await store.messages(threadID: "thread_1", runID: nil, request)
         return (page.items.map(\.id), page.hasMore)
     }
 
-    @Test func pagesFollowTheAPIsOrderAndCursors() throws {
-        let store = try store(messages: 7)
-        #expect(try ids(store, PageRequest(limit: 3)) == (["m7", "m6", "m5"], true))
-        #expect(try ids(store, PageRequest(limit: 3, after: "m5")) == (["m4", "m3", "m2"], true))
-        #expect(try ids(store, PageRequest(limit: 3, after: "m2")) == (["m1"], false))
-        #expect(try ids(store, PageRequest(limit: 3, ascending: true)) == (["m1", "m2", "m3"], true))
-        #expect(try ids(store, PageRequest(limit: 3, ascending: true, after: "m4")) == (["m5", "m6", "m7"], false))
+    @Test func pagesFollowTheAPIsOrderAndCursors() async throws {
+        let store = try await store(messages: 7)
+        #expect(try await ids(store, PageRequest(limit: 3)) == (["m7", "m6", "m5"], true))
+        #expect(try await ids(store, PageRequest(limit: 3, after: "m5")) == (["m4", "m3", "m2"], true))
+        #expect(try await ids(store, PageRequest(limit: 3, after: "m2")) == (["m1"], false))
+        #expect(try await ids(store, PageRequest(limit: 3, ascending: true)) == (["m1", "m2", "m3"], true))
+        #expect(try await ids(store, PageRequest(limit: 3, ascending: true, after: "m4")) == (["m5", "m6", "m7"], false))
         // `before` alone: the items nearest the cursor, more beyond them towards the start.
-        #expect(try ids(store, PageRequest(limit: 2, ascending: true, before: "m5")) == (["m3", "m4"], true))
-        #expect(try ids(store, PageRequest(limit: 2, before: "m5")) == (["m7", "m6"], false))
-        #expect(try ids(store, PageRequest(limit: 5, ascending: true, after: "m1", before: "m4")) == (["m2", "m3"], false))
-        #expect(try ids(store, .all).0 == (1...7).map { "m\($0)" })
+        #expect(try await ids(store, PageRequest(limit: 2, ascending: true, before: "m5")) == (["m3", "m4"], true))
+        #expect(try await ids(store, PageRequest(limit: 2, before: "m5")) == (["m7", "m6"], false))
+        #expect(try await ids(store, PageRequest(limit: 5, ascending: true, after: "m1", before: "m4")) == (["m2", "m3"], false))
+        #expect(try await ids(store, .all).0 == (1...7).map { "m\($0)" })
     }
 
-    @Test func aCursorFromAnotherListIsRefused() throws {
-        let store = try store(messages: 2)
-        #expect(throws: StoreError.unknownCursor(parameter: "after", id: "other")) {
-            try store.messages(threadID: "thread_1", runID: nil, PageRequest(after: "other"))
+    @Test func aCursorFromAnotherListIsRefused() async throws {
+        let store = try await store(messages: 2)
+        await #expect(throws: StoreError.unknownCursor(parameter: "after", id: "other")) {
+            try await store.messages(threadID: "thread_1", runID: nil, PageRequest(after: "other"))
         }
-        #expect(throws: StoreError.unknownCursor(parameter: "before", id: "nope")) {
-            try store.messages(threadID: "thread_1", runID: nil, PageRequest(before: "nope"))
+        await #expect(throws: StoreError.unknownCursor(parameter: "before", id: "nope")) {
+            try await store.messages(threadID: "thread_1", runID: nil, PageRequest(before: "nope"))
         }
     }
 
-    @Test func aPageOfABigThreadReadsOnlyThroughIndexes() throws {
-        _ = try store(messages: 3)
+    @Test func aPageOfABigThreadReadsOnlyThroughIndexes() async throws {
+        _ = try await store(messages: 3)
         let database = try DatabaseQueue(path: path)
-        let plan = try database.read { db in
+        let plan = try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: "EXPLAIN QUERY PLAN SELECT json FROM messages WHERE thread_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
@@ -72,52 +72,52 @@ import Testing
         #expect(!plan.contains { $0.contains("SCAN") || $0.contains("TEMP B-TREE") }, "\(plan)")
     }
 
-    @Test func theFileIsInWALMode() throws {
-        _ = try store(messages: 1)
-        let mode = try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+    @Test func theFileIsInWALMode() async throws {
+        _ = try await store(messages: 1)
+        let mode = try await DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
 
-    @Test func aTransitionIsWrittenWholeOrNotAtAll() throws {
-        let store = try store(messages: 1)
+    @Test func aTransitionIsWrittenWholeOrNotAtAll() async throws {
+        let store = try await store(messages: 1)
         let run = Run(
             id: "run_1", createdAt: 1, threadID: "thread_1", assistantID: "a", status: .requiresAction, model: "m",
             instructions: nil, tools: [], expiresAt: nil)
-        try store.commit(StoreChanges(runs: [run]))
+        try await store.commit(StoreChanges(runs: [run]))
 
         // Another process cancelled the run meanwhile: a transition expecting requires_action
         // must write none of its objects.
         var cancelled = run
         cancelled.status = .cancelled
-        try store.commit(StoreChanges(runs: [cancelled]))
+        try await store.commit(StoreChanges(runs: [cancelled]))
         var queued = run
         queued.status = .queued
         let reply = Message(id: "late", createdAt: 2, threadID: "thread_1", status: .inProgress, role: "assistant", text: "")
         var changes = StoreChanges(runs: [queued], messages: [reply])
         changes.expectation = RunExpectation(runID: "run_1", status: .requiresAction)
-        #expect(throws: StoreError.runChanged(id: "run_1", expected: .requiresAction, found: .cancelled)) {
-            try store.commit(changes)
+        await #expect(throws: StoreError.runChanged(id: "run_1", expected: .requiresAction, found: .cancelled)) {
+            try await store.commit(changes)
         }
-        #expect(try store.run(id: "run_1")?.status == .cancelled)
-        #expect(try store.message(id: "late") == nil)
+        #expect(try await store.run(id: "run_1")?.status == .cancelled)
+        #expect(try await store.message(id: "late") == nil)
     }
 
-    @Test func activeRunsAreThoseThatCanStillChange() throws {
-        let store = try store(messages: 1)
+    @Test func activeRunsAreThoseThatCanStillChange() async throws {
+        let store = try await store(messages: 1)
         for (id, status) in [("r1", RunStatus.completed), ("r2", .requiresAction), ("r3", .expired), ("r4", .inProgress)] {
-            try store.commit(
+            try await store.commit(
                 StoreChanges(runs: [
                     Run(
                         id: id, createdAt: 1, threadID: "thread_1", assistantID: "a", status: status, model: "m",
                         instructions: nil, tools: [], expiresAt: nil)
                 ]))
         }
-        #expect(try store.activeRuns(threadID: "thread_1").map(\.id) == ["r2", "r4"])
-        #expect(try store.runs(threadID: "thread_1", PageRequest(limit: 2)).items.map(\.id) == ["r4", "r3"])
+        #expect(try await store.activeRuns(threadID: "thread_1").map(\.id) == ["r2", "r4"])
+        #expect(try await store.runs(threadID: "thread_1", PageRequest(limit: 2)).items.map(\.id) == ["r4", "r3"])
     }
 
-    @Test func aSnapshotHoldsTheRunsStepsAndMessages() throws {
-        let store = try store(messages: 1)
+    @Test func aSnapshotHoldsTheRunsStepsAndMessages() async throws {
+        let store = try await store(messages: 1)
         let run = Run(
             id: "run_1", createdAt: 1, threadID: "thread_1", assistantID: "a", status: .inProgress, model: "m",
             instructions: nil, tools: [], expiresAt: nil)
@@ -126,9 +126,10 @@ import Testing
         let step = RunStep(
             id: "step_1", createdAt: 2, runID: "run_1", assistantID: "a", threadID: "thread_1", status: .inProgress,
             details: .messageCreation(messageID: "reply"))
-        try store.commit(StoreChanges(runs: [run], steps: [step], messages: [reply]))
-        let snapshot = try #require(try store.snapshot(runID: "run_1"))
+        try await store.commit(StoreChanges(runs: [run], steps: [step], messages: [reply]))
+        let found = try await store.snapshot(runID: "run_1")
+        let snapshot = try #require(found)
         #expect(snapshot == RunSnapshot(run: run, steps: [step], messages: [reply]))
-        #expect(try store.snapshot(runID: "run_x") == nil)
+        #expect(try await store.snapshot(runID: "run_x") == nil)
     }
 }

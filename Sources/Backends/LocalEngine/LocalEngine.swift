@@ -15,6 +15,9 @@ public actor LocalEngine {
     private let environment: RunEnvironment
     /// Runs this engine executes, by id.
     private var active: [String: ActiveRun] = [:]
+    /// One change of the engine's state at a time (see `exclusively`).
+    private var isChanging = false
+    private var waitingToChange: [CheckedContinuation<Void, Never>] = []
 
     /// A run whose stream is open here.
     private struct ActiveRun {
@@ -47,73 +50,81 @@ public actor LocalEngine {
     public func createAssistant(
         model: String, instructions: String?, tools: [ToolDefinition], name: String? = nil,
         description: String? = nil, metadata: [String: String] = [:]
-    ) throws -> Assistant {
+    ) async throws -> Assistant {
         let assistant = Assistant(
             id: environment.makeID("asst"), createdAt: environment.now(), name: name, description: description,
             model: model, instructions: instructions, tools: tools, metadata: metadata)
-        try store.saveAssistant(assistant)
+        try await store.saveAssistant(assistant)
         return assistant
     }
 
-    public func assistant(id: String) throws -> Assistant {
-        guard let assistant = try store.assistant(id: id) else { throw EngineError.notFound(kind: "assistant", id: id) }
+    public func assistant(id: String) async throws -> Assistant {
+        guard let assistant = try await store.assistant(id: id) else { throw EngineError.notFound(kind: "assistant", id: id) }
         return assistant
     }
 
-    public func assistants(_ page: PageRequest) throws -> Page<Assistant> { try store.assistants(page) }
+    public func assistants(_ page: PageRequest) async throws -> Page<Assistant> { try await store.assistants(page) }
 
     /// Every assistant, oldest first.
-    public func assistants() throws -> [Assistant] { try assistants(.all).items }
+    public func assistants() async throws -> [Assistant] { try await assistants(.all).items }
 
-    public func updateAssistant(_ assistant: Assistant) throws {
-        _ = try self.assistant(id: assistant.id)
-        try store.saveAssistant(assistant)
+    public func updateAssistant(_ assistant: Assistant) async throws {
+        try await exclusively {
+            _ = try await self.assistant(id: assistant.id)
+            try await store.saveAssistant(assistant)
+        }
     }
 
-    public func deleteAssistant(id: String) throws {
-        guard try store.deleteAssistant(id: id) else { throw EngineError.notFound(kind: "assistant", id: id) }
+    public func deleteAssistant(id: String) async throws {
+        guard try await store.deleteAssistant(id: id) else { throw EngineError.notFound(kind: "assistant", id: id) }
     }
 
     /// The stored assistant whose definition equals this one, created on first use, so every
     /// session on a config reuses one assistant.
-    public func assistant(matching definition: AssistantParameters) throws -> Assistant {
+    public func assistant(matching definition: AssistantParameters) async throws -> Assistant {
         let wanted = Assistant(
             id: "", createdAt: 0, name: definition.name, description: definition.description, model: definition.model,
             instructions: definition.instructions, tools: definition.tools ?? [], metadata: definition.metadata ?? [:])
-        if let existing = try store.assistant(matching: wanted) { return existing }
-        return try createAssistant(
-            model: wanted.model, instructions: wanted.instructions, tools: wanted.tools, name: wanted.name,
-            description: wanted.description, metadata: wanted.metadata)
+        return try await exclusively {
+            if let existing = try await store.assistant(matching: wanted) { return existing }
+            return try await createAssistant(
+                model: wanted.model, instructions: wanted.instructions, tools: wanted.tools, name: wanted.name,
+                description: wanted.description, metadata: wanted.metadata)
+        }
     }
 
     // MARK: threads
 
-    public func createThread(metadata: [String: String] = [:]) throws -> AssistantThread {
+    public func createThread(metadata: [String: String] = [:]) async throws -> AssistantThread {
         let thread = AssistantThread(id: environment.makeID("thread"), createdAt: environment.now(), metadata: metadata)
-        try store.saveThread(thread)
+        try await store.saveThread(thread)
         return thread
     }
 
-    public func thread(id: String) throws -> AssistantThread {
-        guard let thread = try store.thread(id: id) else { throw EngineError.notFound(kind: "thread", id: id) }
+    public func thread(id: String) async throws -> AssistantThread {
+        guard let thread = try await store.thread(id: id) else { throw EngineError.notFound(kind: "thread", id: id) }
         return thread
     }
 
-    public func updateThread(_ thread: AssistantThread) throws {
-        _ = try self.thread(id: thread.id)
-        try store.saveThread(thread)
+    public func updateThread(_ thread: AssistantThread) async throws {
+        try await exclusively {
+            _ = try await self.thread(id: thread.id)
+            try await store.saveThread(thread)
+        }
     }
 
     /// Threads with their first user message, most recently used first.
-    public func recentThreads(limit: Int) throws -> [ThreadListing] {
-        try store.recentThreads(limit: limit)
+    public func recentThreads(limit: Int) async throws -> [ThreadListing] {
+        try await store.recentThreads(limit: limit)
     }
 
-    public func deleteThread(id: String) throws {
-        for run in try store.activeRuns(threadID: id) {
-            try cancel(runID: run.id)
+    public func deleteThread(id: String) async throws {
+        try await exclusively {
+            for run in try await store.activeRuns(threadID: id) {
+                try await cancel(runID: run.id)
+            }
+            guard try await store.deleteThread(id: id) else { throw EngineError.notFound(kind: "thread", id: id) }
         }
-        guard try store.deleteThread(id: id) else { throw EngineError.notFound(kind: "thread", id: id) }
     }
 
     // MARK: messages
@@ -121,140 +132,154 @@ public actor LocalEngine {
     /// Appends a message; refused while a run of the thread is active, as the API does.
     public func addMessage(
         threadID: String, role: String, text: String, metadata: [String: String]? = nil
-    ) throws -> Message {
-        _ = try thread(id: threadID)
+    ) async throws -> Message {
+        _ = try await thread(id: threadID)
         guard role == "user" || role == "assistant" else {
             throw EngineError.invalidRequest("Invalid 'role': expected 'user' or 'assistant'.")
         }
-        if let run = try activeRun(threadID: threadID) {
-            throw EngineError.invalidRequest("Can't add messages to \(threadID) while a run \(run.id) is active.")
+        return try await exclusively {
+            if let run = try await unfinishedRun(threadID: threadID) {
+                throw EngineError.invalidRequest("Can't add messages to \(threadID) while a run \(run.id) is active.")
+            }
+            var message = Message(
+                id: environment.makeID("msg"), createdAt: environment.now(), threadID: threadID, status: .completed,
+                role: role, text: text)
+            message.completedAt = message.createdAt
+            message.metadata = metadata
+            try await store.commit(StoreChanges(messages: [message]))
+            return message
         }
-        var message = Message(
-            id: environment.makeID("msg"), createdAt: environment.now(), threadID: threadID, status: .completed,
-            role: role, text: text)
-        message.completedAt = message.createdAt
-        message.metadata = metadata
-        try store.commit(StoreChanges(messages: [message]))
-        return message
     }
 
     /// One page of the thread's messages (only run `runID`'s when given).
-    public func messages(threadID: String, runID: String? = nil, _ page: PageRequest) throws -> Page<Message> {
-        _ = try thread(id: threadID)
-        return try store.messages(threadID: threadID, runID: runID, page)
+    public func messages(threadID: String, runID: String? = nil, _ page: PageRequest) async throws -> Page<Message> {
+        _ = try await thread(id: threadID)
+        return try await store.messages(threadID: threadID, runID: runID, page)
     }
 
     /// Every message of the thread, oldest first.
-    public func messages(threadID: String) throws -> [Message] {
-        try messages(threadID: threadID, .all).items
+    public func messages(threadID: String) async throws -> [Message] {
+        try await messages(threadID: threadID, runID: nil, .all).items
     }
 
-    public func message(threadID: String, id: String) throws -> Message {
-        guard let message = try store.message(id: id), message.threadID == threadID else {
+    public func message(threadID: String, id: String) async throws -> Message {
+        guard let message = try await store.message(id: id), message.threadID == threadID else {
             throw EngineError.notFound(kind: "message", id: id)
         }
         return message
     }
 
     /// The thread's first message from the user.
-    public func firstUserMessage(threadID: String) throws -> Message? {
-        try store.firstUserMessage(threadID: threadID)
+    public func firstUserMessage(threadID: String) async throws -> Message? {
+        try await store.firstUserMessage(threadID: threadID)
     }
 
     /// The thread's messages and tool steps in order.
-    public func timeline(threadID: String) throws -> [TimelineItem] {
-        _ = try thread(id: threadID)
-        return try store.timeline(threadID: threadID)
+    public func timeline(threadID: String) async throws -> [TimelineItem] {
+        _ = try await thread(id: threadID)
+        return try await store.timeline(threadID: threadID)
     }
 
     // MARK: runs
 
-    public func run(threadID: String, id: String) throws -> Run {
-        guard let run = try store.run(id: id), run.threadID == threadID else {
+    public func run(threadID: String, id: String) async throws -> Run {
+        guard let run = try await store.run(id: id), run.threadID == threadID else {
             throw EngineError.notFound(kind: "run", id: id)
         }
         return run
     }
 
-    public func runs(threadID: String, _ page: PageRequest) throws -> Page<Run> {
-        _ = try thread(id: threadID)
-        return try store.runs(threadID: threadID, page)
+    public func runs(threadID: String, _ page: PageRequest) async throws -> Page<Run> {
+        _ = try await thread(id: threadID)
+        return try await store.runs(threadID: threadID, page)
     }
 
     /// Every run of the thread, oldest first.
-    public func runs(threadID: String) throws -> [Run] { try runs(threadID: threadID, .all).items }
+    public func runs(threadID: String) async throws -> [Run] { try await runs(threadID: threadID, .all).items }
 
-    public func steps(threadID: String, runID: String, _ page: PageRequest) throws -> Page<RunStep> {
-        _ = try run(threadID: threadID, id: runID)
-        return try store.steps(runID: runID, page)
+    public func steps(threadID: String, runID: String, _ page: PageRequest) async throws -> Page<RunStep> {
+        _ = try await run(threadID: threadID, id: runID)
+        return try await store.steps(runID: runID, page)
     }
 
     /// Every step of the run, oldest first.
-    public func steps(threadID: String, runID: String) throws -> [RunStep] {
-        try steps(threadID: threadID, runID: runID, .all).items
+    public func steps(threadID: String, runID: String) async throws -> [RunStep] {
+        try await steps(threadID: threadID, runID: runID, .all).items
     }
 
-    public func step(threadID: String, runID: String, id: String) throws -> RunStep {
-        guard let step = try store.step(id: id), step.runID == runID, step.threadID == threadID else {
+    public func step(threadID: String, runID: String, id: String) async throws -> RunStep {
+        guard let step = try await store.step(id: id), step.runID == runID, step.threadID == threadID else {
             throw EngineError.notFound(kind: "run step", id: id)
         }
         return step
     }
 
     /// The run of the thread that has not ended yet, expiring it first when its time is up.
-    public func activeRun(threadID: String) throws -> Run? {
-        for run in try store.activeRuns(threadID: threadID).reversed() {
-            if try expireIfDue(runID: run.id) { continue }
+    public func activeRun(threadID: String) async throws -> Run? {
+        try await exclusively { try await unfinishedRun(threadID: threadID) }
+    }
+
+    private func unfinishedRun(threadID: String) async throws -> Run? {
+        for run in try await store.activeRuns(threadID: threadID).reversed() {
+            if try await expireIfDue(runID: run.id) { continue }
             return run
         }
         return nil
     }
 
     /// Starts a run and streams its events until it completes or requires action.
-    public func createRun(threadID: String, request: RunRequest) throws -> EventStream {
-        _ = try thread(id: threadID)
-        let assistant = try assistant(id: request.assistantID)
-        if let run = try activeRun(threadID: threadID) {
-            throw EngineError.invalidRequest("Thread \(threadID) already has an active run \(run.id).")
+    public func createRun(threadID: String, request: RunRequest) async throws -> EventStream {
+        _ = try await thread(id: threadID)
+        let assistant = try await assistant(id: request.assistantID)
+        return try await exclusively {
+            if let run = try await unfinishedRun(threadID: threadID) {
+                throw EngineError.invalidRequest("Thread \(threadID) already has an active run \(run.id).")
+            }
+            let (lifecycle, created) = RunLifecycle.create(
+                threadID: threadID, assistant: assistant, request: request, environment: environment)
+            try await store.commit(created.changes)
+            return startStream(lifecycle, opening: created.events)
         }
-        let (lifecycle, created) = RunLifecycle.create(
-            threadID: threadID, assistant: assistant, request: request, environment: environment)
-        try store.commit(created.changes)
-        return startStream(lifecycle, opening: created.events)
     }
 
     /// Accepts the outputs of every call of the waiting step at once and resumes the run.
-    public func submitToolOutputs(threadID: String, runID: String, outputs: [ToolOutput]) throws -> EventStream {
-        _ = try run(threadID: threadID, id: runID)
-        if try expireIfDue(runID: runID) {
-            throw EngineError.invalidRequest("Run \(runID) has expired and can no longer accept tool outputs.")
+    public func submitToolOutputs(threadID: String, runID: String, outputs: [ToolOutput]) async throws -> EventStream {
+        _ = try await run(threadID: threadID, id: runID)
+        return try await exclusively {
+            if try await expireIfDue(runID: runID) {
+                throw EngineError.invalidRequest("Run \(runID) has expired and can no longer accept tool outputs.")
+            }
+            var lifecycle = try await storedLifecycle(runID: runID)
+            let submitted = try lifecycle.submit(outputs)
+            try await store.commit(submitted.changes)
+            return startStream(lifecycle, opening: submitted.events)
         }
-        var lifecycle = try storedLifecycle(runID: runID)
-        let submitted = try lifecycle.submit(outputs)
-        try store.commit(submitted.changes)
-        return startStream(lifecycle, opening: submitted.events)
     }
 
-    public func updateRunMetadata(threadID: String, runID: String, metadata: [String: String]) throws -> Run {
-        var run = try run(threadID: threadID, id: runID)
-        run.metadata = metadata
-        var changes = StoreChanges(runs: [run])
-        changes.expectation = RunExpectation(runID: runID, status: run.status)
-        try store.commit(changes)
-        return run
+    public func updateRunMetadata(threadID: String, runID: String, metadata: [String: String]) async throws -> Run {
+        try await exclusively {
+            var run = try await run(threadID: threadID, id: runID)
+            run.metadata = metadata
+            var changes = StoreChanges(runs: [run])
+            changes.expectation = RunExpectation(runID: runID, status: run.status)
+            try await store.commit(changes)
+            return run
+        }
     }
 
     /// Cancels every run this engine is executing, so a shutdown leaves no run
     /// looking alive in the store.
-    public func cancelActiveRuns() {
-        for runID in active.keys { _ = try? cancel(runID: runID) }
+    public func cancelActiveRuns() async {
+        _ = try? await exclusively {
+            for runID in active.keys { _ = try? await cancel(runID: runID) }
+        }
     }
 
     /// Cancels a run in any active state; the partial reply is kept, marked incomplete.
     @discardableResult
-    public func cancelRun(threadID: String, runID: String) throws -> Run {
-        _ = try run(threadID: threadID, id: runID)
-        return try cancel(runID: runID)
+    public func cancelRun(threadID: String, runID: String) async throws -> Run {
+        _ = try await run(threadID: threadID, id: runID)
+        return try await exclusively { try await cancel(runID: runID) }
     }
 
     // MARK: running
@@ -275,34 +300,39 @@ public actor LocalEngine {
     /// Runs the queued run through the model until it ends or waits for tool outputs.
     private func execute(runID: String) async {
         do {
-            try advance(runID) { $0.start() }
+            try await advance(runID) { $0.start() }
             guard let lifecycle = active[runID]?.lifecycle else { return }
-            let request = lifecycle.modelRequest(timeline: try store.timeline(threadID: lifecycle.run.threadID))
+            let request = lifecycle.modelRequest(timeline: try await store.timeline(threadID: lifecycle.run.threadID))
             for try await output in model.respond(to: request) {
                 try Task.checkCancellation()
-                try advance(runID) { $0.receive(output) }
+                try await advance(runID) { $0.receive(output) }
             }
             try Task.checkCancellation()
-            try advance(runID) { $0.modelFinished() }
+            try await advance(runID) { $0.modelFinished() }
         } catch StoreError.runChanged {
             // Another process ended the run: its stream closes on the state that process wrote.
-            if let run = try? store.run(id: runID) { active[runID]?.continuation.yield(.run(phase: run.status.rawValue, run)) }
+            if let run = try? await store.run(id: runID) {
+                active[runID]?.continuation.yield(.run(phase: run.status.rawValue, run))
+            }
             endStream(runID: runID)
         } catch {
-            if Task.isCancelled || error is CancellationError {
-                _ = try? cancel(runID: runID)
-            } else {
-                fail(runID: runID, error: error)
+            let cancelled = Task.isCancelled || error is CancellationError
+            _ = try? await exclusively {
+                try await end(runID: runID) { cancelled ? $0.cancel() : $0.fail("\(error)") }
             }
         }
     }
 
     /// Applies one event to an active run: writes its transition, then sends its events. A run
     /// no longer active here (cancelled meanwhile) stops its executor.
-    private func advance(_ runID: String, _ event: (inout RunLifecycle) -> RunLifecycle.Transition) throws {
+    private func advance(_ runID: String, _ event: (inout RunLifecycle) -> RunLifecycle.Transition) async throws {
+        try await exclusively { try await apply(runID, event) }
+    }
+
+    private func apply(_ runID: String, _ event: (inout RunLifecycle) -> RunLifecycle.Transition) async throws {
         guard var state = active[runID] else { throw CancellationError() }
         let transition = event(&state.lifecycle)
-        if !transition.changes.isEmpty { try store.commit(transition.changes) }
+        if !transition.changes.isEmpty { try await store.commit(transition.changes) }
         active[runID] = state
         for event in transition.events { state.continuation.yield(event) }
         switch transition.next {
@@ -311,7 +341,7 @@ public actor LocalEngine {
             endStream(runID: runID)
             Task {
                 try? await Task.sleep(for: .seconds(max(0, expiresAt - environment.now()) + 1))
-                _ = try? self.expireIfDue(runID: runID)
+                _ = try? await self.exclusively { try await self.expireIfDue(runID: runID) }
             }
         case .end: endStream(runID: runID)
         }
@@ -322,9 +352,9 @@ public actor LocalEngine {
     }
 
     /// The lifecycle of a run: the one executing here, else taken over from the store.
-    private func storedLifecycle(runID: String) throws -> RunLifecycle {
+    private func storedLifecycle(runID: String) async throws -> RunLifecycle {
         if let lifecycle = active[runID]?.lifecycle { return lifecycle }
-        guard let snapshot = try store.snapshot(runID: runID) else { throw EngineError.notFound(kind: "run", id: runID) }
+        guard let snapshot = try await store.snapshot(runID: runID) else { throw EngineError.notFound(kind: "run", id: runID) }
         return RunLifecycle(snapshot, environment: environment)
     }
 
@@ -334,12 +364,12 @@ public actor LocalEngine {
     /// event did not apply (the run had already ended, or was not due).
     private func end(
         runID: String, _ event: (inout RunLifecycle) -> RunLifecycle.Transition?
-    ) throws -> (run: Run, ended: Bool) {
+    ) async throws -> (run: Run, ended: Bool) {
         for _ in 0..<3 {
-            var lifecycle = try storedLifecycle(runID: runID)
+            var lifecycle = try await storedLifecycle(runID: runID)
             guard let transition = event(&lifecycle) else { return (lifecycle.run, false) }
             do {
-                try store.commit(transition.changes)
+                try await store.commit(transition.changes)
             } catch StoreError.runChanged where active[runID] == nil {
                 continue
             }
@@ -354,18 +384,30 @@ public actor LocalEngine {
     }
 
     @discardableResult
-    private func cancel(runID: String) throws -> Run {
-        try end(runID: runID) { $0.cancel() }.run
-    }
-
-    private func fail(runID: String, error: any Error) {
-        _ = try? end(runID: runID) { $0.fail("\(error)") }
+    private func cancel(runID: String) async throws -> Run {
+        try await end(runID: runID) { $0.cancel() }.run
     }
 
     /// Expires a run past its `expires_at` that this engine is not executing (waiting for tool
     /// outputs, or left behind by a process that died); true if it did.
-    private func expireIfDue(runID: String) throws -> Bool {
+    private func expireIfDue(runID: String) async throws -> Bool {
         guard active[runID]?.task == nil else { return false }
-        return try end(runID: runID) { $0.expireIfDue() }.ended
+        return try await end(runID: runID) { $0.expireIfDue() }.ended
+    }
+
+    /// Runs `body` with no other change of the engine's state in between. The store is async
+    /// and an actor lets other calls in at every `await`, so each change (read, decide, write)
+    /// holds this turn from its first read to its last write, as the synchronous store did.
+    /// Only public entry points and the executor take it; what they call must not.
+    private func exclusively<T>(_ body: () async throws -> T) async throws -> T {
+        if isChanging {
+            await withCheckedContinuation { waitingToChange.append($0) }
+        } else {
+            isChanging = true
+        }
+        defer {
+            if waitingToChange.isEmpty { isChanging = false } else { waitingToChange.removeFirst().resume() }
+        }
+        return try await body()
     }
 }

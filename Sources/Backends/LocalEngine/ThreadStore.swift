@@ -1,7 +1,8 @@
 import AssistantsWire
 
 /// Where the local engine keeps assistants, threads, messages, runs and run steps: the seam
-/// between the engine and a database. `SQLiteThreadStore` is the default; another database
+/// between the engine and a database. Its calls are `async` so that a database reached over the
+/// network (PostgreSQL) needs no blocking bridge. `SQLiteThreadStore` is the default; another database
 /// implements the same requirements.
 ///
 /// Objects are stored whole, in their wire form, in creation order. Lists are answered by the
@@ -10,47 +11,47 @@ public protocol ThreadStore: Sendable {
     // MARK: assistants
 
     /// Inserts the assistant, or replaces the stored one with the same id.
-    func saveAssistant(_ assistant: Assistant) throws
-    func assistant(id: String) throws -> Assistant?
+    func saveAssistant(_ assistant: Assistant) async throws
+    func assistant(id: String) async throws -> Assistant?
     /// One page of the assistants, in creation order (or its reverse).
-    func assistants(_ page: PageRequest) throws -> Page<Assistant>
+    func assistants(_ page: PageRequest) async throws -> Page<Assistant>
     /// The first stored assistant equal to `assistant` in model, instructions, tools and name.
-    func assistant(matching assistant: Assistant) throws -> Assistant?
+    func assistant(matching assistant: Assistant) async throws -> Assistant?
     /// False when there was none.
-    func deleteAssistant(id: String) throws -> Bool
+    func deleteAssistant(id: String) async throws -> Bool
 
     // MARK: threads
 
     /// Inserts the thread, or replaces the stored one with the same id.
-    func saveThread(_ thread: AssistantThread) throws
-    func thread(id: String) throws -> AssistantThread?
+    func saveThread(_ thread: AssistantThread) async throws
+    func thread(id: String) async throws -> AssistantThread?
     /// Threads with their first user message, most recently used first.
-    func recentThreads(limit: Int) throws -> [ThreadListing]
+    func recentThreads(limit: Int) async throws -> [ThreadListing]
     /// Deletes the thread with its messages, runs and steps; false when there was none.
-    func deleteThread(id: String) throws -> Bool
+    func deleteThread(id: String) async throws -> Bool
 
     // MARK: messages, runs and steps
 
-    func message(id: String) throws -> Message?
+    func message(id: String) async throws -> Message?
     /// One page of a thread's messages, only those of run `runID` when given.
-    func messages(threadID: String, runID: String?, _ page: PageRequest) throws -> Page<Message>
+    func messages(threadID: String, runID: String?, _ page: PageRequest) async throws -> Page<Message>
     /// The thread's first message from the user, if any.
-    func firstUserMessage(threadID: String) throws -> Message?
-    func run(id: String) throws -> Run?
-    func runs(threadID: String, _ page: PageRequest) throws -> Page<Run>
+    func firstUserMessage(threadID: String) async throws -> Message?
+    func run(id: String) async throws -> Run?
+    func runs(threadID: String, _ page: PageRequest) async throws -> Page<Run>
     /// The thread's runs that have not ended (not `RunStatus.terminal`), oldest first.
-    func activeRuns(threadID: String) throws -> [Run]
-    func steps(runID: String, _ page: PageRequest) throws -> Page<RunStep>
-    func step(id: String) throws -> RunStep?
+    func activeRuns(threadID: String) async throws -> [Run]
+    func steps(runID: String, _ page: PageRequest) async throws -> Page<RunStep>
+    func step(id: String) async throws -> RunStep?
     /// A run with everything a transition of it may change: its steps and its messages.
-    func snapshot(runID: String) throws -> RunSnapshot?
+    func snapshot(runID: String) async throws -> RunSnapshot?
     /// Messages and tool steps of a thread interleaved in creation order: what a model sees.
-    func timeline(threadID: String) throws -> [TimelineItem]
+    func timeline(threadID: String) async throws -> [TimelineItem]
 
     /// Writes every object of `changes` in one transaction, or none of them. When
     /// `changes.expectation` is set and the run's stored status is not the expected one (another
     /// process moved it on), nothing is written and `StoreError.runChanged` is thrown.
-    func commit(_ changes: StoreChanges) throws
+    func commit(_ changes: StoreChanges) async throws
 }
 
 /// `limit`, `order`, `after` and `before` of a list request, as the Assistants API takes them.

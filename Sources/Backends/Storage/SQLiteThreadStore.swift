@@ -14,8 +14,8 @@ public final class SQLiteThreadStore: ThreadStore {
 
     // MARK: assistants
 
-    public func saveAssistant(_ assistant: Assistant) throws {
-        try database.write { db in
+    public func saveAssistant(_ assistant: Assistant) async throws {
+        try write { db in
             try db.execute(
                 sql: """
                     INSERT INTO assistants (id, created_at, seq, json) VALUES (?, ?, ?, ?)
@@ -27,13 +27,13 @@ public final class SQLiteThreadStore: ThreadStore {
         }
     }
 
-    public func assistant(id: String) throws -> Assistant? { try object(Assistant.self, table: "assistants", id: id) }
+    public func assistant(id: String) async throws -> Assistant? { try object(Assistant.self, table: "assistants", id: id) }
 
-    public func assistants(_ page: PageRequest) throws -> Page<Assistant> {
+    public func assistants(_ page: PageRequest) async throws -> Page<Assistant> {
         try self.page(Assistant.self, from: "assistants", where: "1", [], page)
     }
 
-    public func assistant(matching wanted: Assistant) throws -> Assistant? {
+    public func assistant(matching wanted: Assistant) async throws -> Assistant? {
         // Assistants are few (one per configuration), and tools compare as decoded values.
         try objects(Assistant.self, "SELECT json FROM assistants ORDER BY seq").first {
             $0.model == wanted.model && $0.instructions == wanted.instructions && $0.tools == wanted.tools
@@ -41,8 +41,8 @@ public final class SQLiteThreadStore: ThreadStore {
         }
     }
 
-    public func deleteAssistant(id: String) throws -> Bool {
-        try database.write { db in
+    public func deleteAssistant(id: String) async throws -> Bool {
+        try write { db in
             try db.execute(sql: "DELETE FROM assistants WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
@@ -50,8 +50,8 @@ public final class SQLiteThreadStore: ThreadStore {
 
     // MARK: threads
 
-    public func saveThread(_ thread: AssistantThread) throws {
-        try database.write { db in
+    public func saveThread(_ thread: AssistantThread) async throws {
+        try write { db in
             let seq = try SQLiteDatabase.nextSequence(db)
             try db.execute(
                 sql: """
@@ -62,12 +62,12 @@ public final class SQLiteThreadStore: ThreadStore {
         }
     }
 
-    public func thread(id: String) throws -> AssistantThread? {
+    public func thread(id: String) async throws -> AssistantThread? {
         try object(AssistantThread.self, table: "threads", id: id)
     }
 
-    public func recentThreads(limit: Int) throws -> [ThreadListing] {
-        try database.read { db in
+    public func recentThreads(limit: Int) async throws -> [ThreadListing] {
+        try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -84,8 +84,8 @@ public final class SQLiteThreadStore: ThreadStore {
         }
     }
 
-    public func deleteThread(id: String) throws -> Bool {
-        try database.write { db in
+    public func deleteThread(id: String) async throws -> Bool {
+        try write { db in
             for table in ["run_steps", "messages", "runs"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE thread_id = ?", arguments: [id])
             }
@@ -96,28 +96,28 @@ public final class SQLiteThreadStore: ThreadStore {
 
     // MARK: messages, runs and steps
 
-    public func message(id: String) throws -> Message? { try object(Message.self, table: "messages", id: id) }
+    public func message(id: String) async throws -> Message? { try object(Message.self, table: "messages", id: id) }
 
-    public func messages(threadID: String, runID: String?, _ page: PageRequest) throws -> Page<Message> {
+    public func messages(threadID: String, runID: String?, _ page: PageRequest) async throws -> Page<Message> {
         if let runID {
             return try self.page(Message.self, from: "messages", where: "thread_id = ? AND run_id = ?", [threadID, runID], page)
         }
         return try self.page(Message.self, from: "messages", where: "thread_id = ?", [threadID], page)
     }
 
-    public func firstUserMessage(threadID: String) throws -> Message? {
+    public func firstUserMessage(threadID: String) async throws -> Message? {
         try objects(
             Message.self, "SELECT json FROM messages WHERE thread_id = ? AND role = 'user' ORDER BY seq LIMIT 1", [threadID]
         ).first
     }
 
-    public func run(id: String) throws -> Run? { try object(Run.self, table: "runs", id: id) }
+    public func run(id: String) async throws -> Run? { try object(Run.self, table: "runs", id: id) }
 
-    public func runs(threadID: String, _ page: PageRequest) throws -> Page<Run> {
+    public func runs(threadID: String, _ page: PageRequest) async throws -> Page<Run> {
         try self.page(Run.self, from: "runs", where: "thread_id = ?", [threadID], page)
     }
 
-    public func activeRuns(threadID: String) throws -> [Run] {
+    public func activeRuns(threadID: String) async throws -> [Run] {
         let ended = RunStatus.terminal.map(\.rawValue)
         let marks = ended.map { _ in "?" }.joined(separator: ", ")
         return try objects(
@@ -125,14 +125,14 @@ public final class SQLiteThreadStore: ThreadStore {
             StatementArguments([threadID] + ended))
     }
 
-    public func steps(runID: String, _ page: PageRequest) throws -> Page<RunStep> {
+    public func steps(runID: String, _ page: PageRequest) async throws -> Page<RunStep> {
         try self.page(RunStep.self, from: "run_steps", where: "run_id = ?", [runID], page)
     }
 
-    public func step(id: String) throws -> RunStep? { try object(RunStep.self, table: "run_steps", id: id) }
+    public func step(id: String) async throws -> RunStep? { try object(RunStep.self, table: "run_steps", id: id) }
 
-    public func snapshot(runID: String) throws -> RunSnapshot? {
-        try database.read { db in
+    public func snapshot(runID: String) async throws -> RunSnapshot? {
+        try read { db in
             guard let json = try String.fetchOne(db, sql: "SELECT json FROM runs WHERE id = ?", arguments: [runID]) else {
                 return nil
             }
@@ -144,8 +144,8 @@ public final class SQLiteThreadStore: ThreadStore {
         }
     }
 
-    public func timeline(threadID: String) throws -> [TimelineItem] {
-        try database.read { db in
+    public func timeline(threadID: String) async throws -> [TimelineItem] {
+        try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -163,8 +163,8 @@ public final class SQLiteThreadStore: ThreadStore {
 
     // MARK: writing a transition
 
-    public func commit(_ changes: StoreChanges) throws {
-        try database.write { db in
+    public func commit(_ changes: StoreChanges) async throws {
+        try write { db in
             if let expectation = changes.expectation {
                 let found = try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = ?", arguments: [expectation.runID])
                     .map(RunStatus.init(rawValue:))
@@ -208,13 +208,19 @@ public final class SQLiteThreadStore: ThreadStore {
 
     // MARK: reading
 
+    /// GRDB's synchronous accessors: a local SQLite call is short, and unlike the async ones it
+    /// also completes in a cancelled task (a run's last transition is written while its task is
+    /// being cancelled).
+    private func write<T>(_ body: (Database) throws -> T) throws -> T { try database.write(body) }
+    private func read<T>(_ body: (Database) throws -> T) throws -> T { try database.read(body) }
+
     private static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
         try WireCoding.decoder().decode(type, from: Data(json.utf8))
     }
 
     /// The objects whose JSON `sql` selects as its one column.
     private func objects<T: Decodable>(_ type: T.Type, _ sql: String, _ arguments: StatementArguments = []) throws -> [T] {
-        try database.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+        try read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
             .map { try Self.decode(type, $0) }
     }
 
@@ -228,7 +234,7 @@ public final class SQLiteThreadStore: ThreadStore {
         _ type: T.Type, from table: String, where scope: String, _ scopeArguments: [String],
         _ request: PageRequest
     ) throws -> Page<T> {
-        let jsons: [String] = try database.read { db in
+        let jsons: [String] = try read { db in
             func seq(of id: String?, _ parameter: String) throws -> Int64? {
                 guard let id else { return nil }
                 guard
