@@ -46,7 +46,7 @@ enum SSEDecodeWorkload {
         var start = 0
         while start < stream.count {
             let end = min(start + chunkSize, stream.count)
-            for event in parser.feed(stream[start..<end]) {
+            for event in try parser.feed(stream[start..<end]) {
                 tally.events += 1
                 let decoded = try StreamEvent.decode(name: event.event ?? "message", data: event.data)
                 if case .messageDelta(let delta) = decoded {

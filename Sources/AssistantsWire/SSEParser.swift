@@ -18,8 +18,34 @@ public struct ServerSentEvent: Sendable, Equatable {
 /// Incremental text/event-stream parser fed with network chunks of any size.
 ///
 /// Lines are decoded only once complete, so a multi-byte character or an event split across
-/// chunks is reassembled; `\n`, `\r\n` and `\r` end lines, a leading BOM is dropped.
+/// chunks is reassembled; `\n`, `\r\n` and `\r` end lines, a leading BOM is dropped. A line
+/// or an event larger than its limit stops the parse with `SSEParser.LimitExceeded` before more
+/// than the limit is buffered, so a hostile server cannot grow the client without bound.
 public struct SSEParser: Sendable {
+    /// A line or event over the parser's limits; the stream cannot be parsed further.
+    public struct LimitExceeded: Error, Equatable, CustomStringConvertible {
+        /// What grew too large.
+        public enum Part: String, Sendable {
+            case line = "a line"
+            case event = "an event"
+        }
+
+        public var part: Part
+        public var limit: Int
+
+        public init(_ part: Part, limit: Int) {
+            self.part = part
+            self.limit = limit
+        }
+
+        public var description: String { "the server sent \(part.rawValue) larger than \(limit) bytes" }
+    }
+
+    /// The default largest line: 1 MiB.
+    public static let defaultMaxLineBytes = 1 << 20
+    /// The default largest event (its data lines together): 4 MiB.
+    public static let defaultMaxEventBytes = 4 << 20
+
     private static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
     private static let lineFeed: UInt8 = 0x0A
     private static let carriageReturn: UInt8 = 0x0D
@@ -34,11 +60,17 @@ public struct SSEParser: Sendable {
     private var lastEventID: String?
     private var recentEventName: String?
     private var retry: Int?
+    private let maxLineBytes: Int
+    private let maxEventBytes: Int
 
-    public init() {}
+    /// A parser refusing lines over `maxLineBytes` and events over `maxEventBytes`.
+    public init(maxLineBytes: Int = defaultMaxLineBytes, maxEventBytes: Int = defaultMaxEventBytes) {
+        self.maxLineBytes = maxLineBytes
+        self.maxEventBytes = maxEventBytes
+    }
 
     /// Parses `chunk` and returns the events it completes.
-    public mutating func feed(_ chunk: some Collection<UInt8>) -> [ServerSentEvent] {
+    public mutating func feed(_ chunk: some Collection<UInt8>) throws(LimitExceeded) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
         if var start = streamStart {
             start.append(contentsOf: chunk)
@@ -48,12 +80,16 @@ public struct SSEParser: Sendable {
             }
             streamStart = nil
             if start.starts(with: Self.bom) { start.removeFirst(Self.bom.count) }
-            start.withUnsafeBufferPointer { scan($0, into: &events) }
+            try start.withUnsafeBufferPointer { buffer throws(LimitExceeded) in try scan(buffer, into: &events) }
             return events
         }
-        let handled: Void? = chunk.withContiguousStorageIfAvailable { scan($0, into: &events) }
-        if handled == nil {
-            Array(chunk).withUnsafeBufferPointer { scan($0, into: &events) }
+        let handled: Result<Void, LimitExceeded>? = chunk.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(LimitExceeded) in try scan(buffer, into: &events) }
+        }
+        if let handled {
+            try handled.get()
+        } else {
+            try Array(chunk).withUnsafeBufferPointer { buffer throws(LimitExceeded) in try scan(buffer, into: &events) }
         }
         return events
     }
@@ -64,7 +100,7 @@ public struct SSEParser: Sendable {
         !partialLine.isEmpty || data != nil || eventName != nil
     }
 
-    private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) {
+    private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) throws(LimitExceeded) {
         // An empty chunk must not forget that the previous one ended with "\r".
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         var lineStart = 0
@@ -87,13 +123,14 @@ public struct SSEParser: Sendable {
             let lineEnd = Swift.min(nextLineFeed, nextCarriageReturn)
             guard lineEnd < count else { break }
             let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+            try checkLine(partialLine.count + line.count)
             if partialLine.isEmpty {
-                process(line: line, into: &events)
+                try process(line: line, into: &events)
             } else {
                 partialLine.append(contentsOf: line)
                 let joined = partialLine
                 partialLine.removeAll(keepingCapacity: true)
-                joined.withUnsafeBufferPointer { process(line: $0, into: &events) }
+                try joined.withUnsafeBufferPointer { line throws(LimitExceeded) in try process(line: line, into: &events) }
             }
             var index = lineEnd + 1
             if bytes[lineEnd] == Self.carriageReturn {
@@ -106,11 +143,16 @@ public struct SSEParser: Sendable {
             lineStart = index
         }
         if lineStart < count {
+            try checkLine(partialLine.count + count - lineStart)
             partialLine.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart..<count]))
         }
     }
 
-    private mutating func process(line: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) {
+    private func checkLine(_ length: Int) throws(LimitExceeded) {
+        if length > maxLineBytes { throw LimitExceeded(.line, limit: maxLineBytes) }
+    }
+
+    private mutating func process(line: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) throws(LimitExceeded) {
         if line.isEmpty {
             dispatch(into: &events)
             return
@@ -123,6 +165,9 @@ public struct SSEParser: Sendable {
         let valueBytes = UnsafeBufferPointer(rebasing: line[valueStart...])
         func value() -> String { String(decoding: valueBytes, as: UTF8.self) }
         if field.spells("data") {
+            if (data.map { $0.utf8.count + 1 } ?? 0) + valueBytes.count > maxEventBytes {
+                throw LimitExceeded(.event, limit: maxEventBytes)
+            }
             if let existing = data {
                 data = existing + "\n" + value()
             } else {

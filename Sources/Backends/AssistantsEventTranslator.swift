@@ -3,13 +3,27 @@ import ThreadlineCore
 
 /// Turns Assistants v2 stream events into `RunEvent`s; shared by the local engine and the
 /// HTTP client, so both backends behave the same in the RunDriver. One translator follows one
-/// stream: it assembles the tool calls of the step being streamed.
+/// stream: it assembles the tool calls of the step being streamed. Once the run has finished or
+/// asked for tools, the stream's later events are out of order and ignored.
 public struct AssistantsEventTranslator: Sendable {
     private var streamedCalls = ToolCallAssembler()
+    private var isSettled = false
 
     public init() {}
 
     public mutating func translate(_ event: StreamEvent) -> [RunEvent] {
+        guard !isSettled else { return [] }
+        let events = translated(event)
+        isSettled = events.contains { event in
+            switch event {
+            case .finished, .toolCallsRequired: true
+            default: false
+            }
+        }
+        return events
+    }
+
+    private mutating func translated(_ event: StreamEvent) -> [RunEvent] {
         switch event {
         case .run(phase: "created", let run):
             return [.started(runID: run.id)]

@@ -97,7 +97,13 @@ public struct APIClient: Sendable {
             var parser = SSEParser()
             do {
                 for try await buffer in response.body {
-                    for event in parser.feed(buffer.readableBytesView) { continuation.yield(event) }
+                    let events: [ServerSentEvent]
+                    do throws(SSEParser.LimitExceeded) {
+                        events = try parser.feed(buffer.readableBytesView)
+                    } catch {
+                        throw HTTPError.invalidResponse(error.description)
+                    }
+                    for event in events { continuation.yield(event) }
                 }
                 if parser.isInsideEvent {
                     throw HTTPError.streamCut("the connection closed in the middle of an event")

@@ -20,6 +20,11 @@ struct APIFailure: Error, Equatable {
         APIFailure(status: 400, message: message, param: param)
     }
 
+    /// A request body over `limit` bytes.
+    static func bodyTooLarge(limit: Int) -> APIFailure {
+        APIFailure(status: 413, message: "The request body is larger than \(limit) bytes.")
+    }
+
     /// The failure a request handler's error stands for; anything unexpected is a 500 that
     /// names no internals.
     static func from(_ error: any Error) -> APIFailure {

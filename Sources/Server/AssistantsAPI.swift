@@ -12,6 +12,7 @@ struct AssistantsAPI: Sendable {
     typealias Context = BasicRequestContext
 
     func register(on router: Router<Context>) {
+        router.add(middleware: RequestGuard(settings: settings))
         router.add(middleware: APIMiddleware(apiKey: settings.apiKey))
         let v1 = router.group("v1")
         v1.post("assistants", use: createAssistant)
@@ -47,8 +48,7 @@ struct AssistantsAPI: Sendable {
         do {
             buffer = try await request.collectBody(upTo: settings.maxBodyBytes)
         } catch {
-            throw APIFailure(
-                status: 413, message: "The request body is larger than \(settings.maxBodyBytes) bytes.")
+            throw APIFailure.bodyTooLarge(limit: settings.maxBodyBytes)
         }
         let bytes = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
         return try WireCoding.decoder().decode(type, from: bytes)

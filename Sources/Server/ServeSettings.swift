@@ -1,3 +1,5 @@
+import ThreadlineCore
+
 /// What `threadline serve` listens on and who may call it.
 public struct ServeSettings: Sendable, Equatable {
     public var host: String
@@ -25,6 +27,22 @@ public struct ServeSettings: Sendable, Equatable {
         ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
     }
 
+    /// Whether a request whose `Host` is `authority` is answered: always with a key; without one
+    /// (loopback only) just for `127.0.0.1`, `localhost`, `[::1]` and the bound address, each with
+    /// or without a port, so a DNS-rebinding web page cannot reach the threads.
+    public func answers(authority: String?) -> Bool {
+        if apiKey != nil { return true }
+        guard let authority = authority?.lowercased() else { return false }
+        var name = Substring(authority)
+        if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") {
+            let port = name[name.index(after: colon)...]
+            guard !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+            name = name[..<colon]
+        }
+        let bound = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return ["127.0.0.1", "localhost", "[::1]", bound.lowercased()].contains(String(name))
+    }
+
     /// Why these settings must not be used, or nil when they are fine.
     public var problem: String? {
         if !isLoopback && apiKey == nil {
@@ -32,7 +50,7 @@ public struct ServeSettings: Sendable, Equatable {
                 "refusing to listen on \(host) without an API key: pass --api-key or set THREADLINE_SERVE_KEY"
         }
         if !(0...65535).contains(port) { return "--port \(port) is not a port number" }
-        if runExpirySeconds <= 0 { return "the run expiry must be a positive number of seconds" }
+        if Duration.setting(seconds: Double(runExpirySeconds)) == nil { return Duration.settingProblem("--run-expiry") }
         return nil
     }
 }

@@ -6,7 +6,8 @@ import ThreadlineCore
 /// On a colour terminal replies are rendered as Markdown while they stream (`MarkdownStream`);
 /// otherwise, and after `/render raw`, they are written exactly as the model sent them. Piped:
 /// stdout carries only the assistant's text, one reply per turn ending with a newline; tool
-/// calls, notices and errors go to stderr.
+/// calls, notices and errors go to stderr. Untrusted text reaches a terminal only through
+/// `TerminalText.sanitized`; a reply written to a stdout that is no terminal is data and stays exact.
 public final class Renderer: Sendable {
     public let interactive: Bool
     public let color: Bool
@@ -74,7 +75,8 @@ public final class Renderer: Sendable {
                     state.wroteText = true
                     if !text.isEmpty { state.endsWithNewline = text.hasSuffix("\n") }
                 }
-                return Self.write(text, to: 1)
+                // On a terminal even raw replies are sanitised; piped, they are data, byte for byte.
+                return Self.write(columns == nil ? text : TerminalText.sanitized(text), to: 1)
             }
             replyState.withLock { state in
                 state.wroteText = true
@@ -124,12 +126,14 @@ public final class Renderer: Sendable {
         Self.write("\n", to: 1)
         if let problem = summary?.outcome.problem { notice(problem) }
         if let error { self.error(Self.oneLine(error)) }
-        if let summary { notice(Self.statusLine(summary, elapsed: elapsed)) }
+        if let line = summary.map({ Self.statusLine($0, elapsed: elapsed) }), !line.isEmpty { notice(line) }
     }
 
+    /// Elapsed time, tool calls and tokens; empty when a turn that did not complete has nothing
+    /// but its time to tell (a bare "0.0s" under an error says nothing).
     static func statusLine(_ summary: TurnSummary, elapsed: Duration?) -> String {
         var parts: [String] = []
-        if let elapsed {
+        if let elapsed, summary.outcome == .completed || !summary.toolResults.isEmpty || summary.usage != nil {
             parts.append(String(format: "%.1fs", elapsed.inSeconds))
         }
         if !summary.toolResults.isEmpty {
@@ -188,9 +192,14 @@ public final class Renderer: Sendable {
 
     // MARK: everything else
 
-    /// Output of a slash command (stdout when interactive, stderr when piped).
+    /// Output of a slash command (stdout when interactive, stderr when piped), sanitised.
     public func info(_ text: String) {
-        Self.write(text + "\n", to: interactive ? 1 : 2)
+        infoLine(TerminalText.sanitized(text))
+    }
+
+    /// `info` for text already safe for the terminal (sanitised, then styled).
+    private func infoLine(_ safeText: String) {
+        Self.write(safeText + "\n", to: interactive ? 1 : 2)
     }
 
     /// A thread's conversation, as `/history` and `threads show` print it; a reply that a
@@ -201,8 +210,8 @@ public final class Renderer: Sendable {
             switch entry.kind {
             case .user: info("you> \(entry.text)")
             case .assistant where superseded.contains(index):
-                info(styled(entry.text + (entry.isPartial ? " [partial]" : "") + " [superseded]", .dim))
-            case .assistant: info(formatted(entry.text) + (entry.isPartial ? " [partial]" : ""))
+                infoLine(styled(TerminalText.sanitized(entry.text) + (entry.isPartial ? " [partial]" : "") + " [superseded]", .dim))
+            case .assistant: infoLine(formatted(entry.text) + (entry.isPartial ? " [partial]" : ""))
             case .toolCall(let name, let arguments, let output):
                 let result = ToolCallResult(
                     call: ToolCallRequest(id: "", name: name, arguments: arguments), output: output ?? "(no output)",
@@ -212,9 +221,10 @@ public final class Renderer: Sendable {
         }
     }
 
-    /// A stored reply as `/history` shows it: rendered like a streamed one when replies are.
+    /// A stored reply as `/history` shows it: rendered like a streamed one when replies are
+    /// (the Markdown renderer sanitises), else sanitised.
     private func formatted(_ text: String) -> String {
-        guard rendersMarkdown else { return text }
+        guard rendersMarkdown else { return TerminalText.sanitized(text) }
         return MarkdownDocument.render(text, width: columns?() ?? 80, hyperlinks: hyperlinks)
     }
 
@@ -225,19 +235,20 @@ public final class Renderer: Sendable {
         return true
     }
 
-    /// A dim status line (stderr when piped).
+    /// A dim status line (stderr when piped), sanitised.
     public func notice(_ text: String) {
         guard !text.isEmpty else { return }
+        let safe = TerminalText.sanitized(text)
         if interactive {
-            Self.write(styled(text, .dim) + "\n", to: 1)
+            Self.write(styled(safe, .dim) + "\n", to: 1)
         } else {
-            Self.write(text + "\n", to: 2)
+            Self.write(safe + "\n", to: 2)
         }
     }
 
-    /// One error line on stderr.
+    /// One error line on stderr, sanitised: it may quote a server's message.
     public func error(_ text: String) {
-        Self.write(styled("error: " + text, .red) + "\n", to: 2)
+        Self.write(styled("error: " + TerminalText.sanitized(text), .red) + "\n", to: 2)
     }
 
     enum Style: String {
@@ -258,13 +269,14 @@ public final class Renderer: Sendable {
         return overrideActive ? "[instructions] > " : "> "
     }
 
-    /// `get_rain_probability(location: 부산/경상남도) = 0.06`, one line, long outputs cut.
+    /// `get_rain_probability(location: 부산/경상남도) = 0.06`, one line, long outputs cut; the
+    /// model chose the name and arguments, so the line is sanitised.
     static func describe(_ result: ToolCallResult) -> String {
         var arguments = result.call.arguments
         if let object = (try? JSONValue.parse(arguments))?.objectValue {
             arguments = object.keys.sorted().map { key in "\(key): \(plain(object[key]!))" }.joined(separator: ", ")
         }
-        return "\(result.call.name)(\(arguments)) = \(truncated(result.output, to: 60))"
+        return TerminalText.sanitized("\(result.call.name)(\(arguments)) = \(truncated(result.output, to: 60))")
     }
 
     private static func plain(_ value: JSONValue) -> String {

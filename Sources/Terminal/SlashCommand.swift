@@ -103,12 +103,36 @@ extension SlashCommandSpec {
         SlashCommandError(description: "usage: /\(name) \(usage)")
     }
 
+    /// `[--force] [FILE] [--force]`: FILE is the rest of the line, spaces included, or a quoted
+    /// `"a b.md"` / `'a b.md'`.
     private static func parseSave(_ text: String) -> Result<SlashCommand, SlashCommandError> {
-        var words = text.split(separator: " ").map(String.init)
-        let force = words.contains("--force")
-        words.removeAll { $0 == "--force" }
-        guard words.count <= 1, !(words.first?.hasPrefix("-") ?? false) else { return .failure(usageError("save", "[FILE] [--force]")) }
-        return .success(.save(path: words.first, force: force))
+        let flag = "--force"
+        var rest = Substring(text)
+        var force = false
+        if rest == flag || rest.hasPrefix(flag + " ") {
+            force = true
+            rest = rest.dropFirst(flag.count).drop { $0 == " " }
+        }
+        var path: Substring
+        if let quote = rest.first, quote == "\"" || quote == "'" {
+            guard let close = rest.dropFirst().firstIndex(of: quote) else { return .failure(usageError("save", "[FILE] [--force]")) }
+            path = rest[rest.index(after: rest.startIndex)..<close]
+            rest = rest[rest.index(after: close)...].drop { $0 == " " }
+            if rest == flag && !force {
+                force = true
+                rest = ""
+            }
+            guard rest.isEmpty, !path.isEmpty else { return .failure(usageError("save", "[FILE] [--force]")) }
+        } else {
+            if !force, rest == flag || rest.hasSuffix(" " + flag) {
+                force = true
+                rest = rest.dropLast(flag.count)
+            }
+            path = rest
+            while path.last == " " { path = path.dropLast() }
+            guard !path.hasPrefix("-") else { return .failure(usageError("save", "[FILE] [--force]")) }
+        }
+        return .success(.save(path: path.isEmpty ? nil : String(path), force: force))
     }
 
     private static func parseRender(_ text: String) -> Result<SlashCommand, SlashCommandError> {

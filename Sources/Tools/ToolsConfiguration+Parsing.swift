@@ -54,10 +54,10 @@ extension ToolsConfiguration {
         }
         var timeout = Duration.seconds(30)
         if let value = fields["timeout"] {
-            guard let seconds = value.doubleValue, seconds > 0, seconds.isFinite else {
-                throw ConfigurationError("\(context): \"timeout\" must be a positive number of seconds")
+            guard let valid = value.doubleValue.flatMap(Duration.setting(seconds:)) else {
+                throw ConfigurationError("\(context): \(Duration.settingProblem("\"timeout\""))")
             }
-            timeout = .milliseconds(Int64((seconds * 1000).rounded(.up)))
+            timeout = valid
         }
         if let value = fields["description"], value.stringValue == nil {
             throw ConfigurationError("\(context): \"description\" must be a string")

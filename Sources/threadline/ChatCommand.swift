@@ -49,7 +49,7 @@ struct ChatCommand: AsyncParsableCommand {
     func validate() throws {
         if thread != nil && continueLast { throw ValidationError("--thread and --continue exclude each other") }
         if prompt != nil && !question.isEmpty { throw ValidationError("give the question either with -p or as arguments, not both") }
-        guard toolTimeout > 0, toolTimeout.isFinite else { throw ValidationError("--tool-timeout must be positive") }
+        if Duration.setting(seconds: toolTimeout) == nil { throw ValidationError(Duration.settingProblem("--tool-timeout")) }
     }
 
     func run() async throws {
@@ -79,7 +79,7 @@ struct ChatCommand: AsyncParsableCommand {
             let interrupts = interactive || oneShot != nil ? Interrupts.install() : nil
             let driver = RunDriver(
                 backend: backend,
-                toolRunner: ToolRunner(registry: configuration.tools, timeout: .milliseconds(Int(toolTimeout * 1000))))
+                toolRunner: ToolRunner(registry: configuration.tools, timeout: .milliseconds(Int64(toolTimeout * 1000))))
             repl = REPL(
                 backend: backend, driver: driver, reader: reader, renderer: renderer, history: history,
                 session: session, assistantInstructions: configuration.assistant.instructions ?? "", interrupts: interrupts)

@@ -23,11 +23,11 @@ struct Configuration {
             source = directory
             let assistantPath = directory + "/assistant.json"
             let toolsPath = directory + "/tools.json"
-            if let data = FileManager.default.contents(atPath: assistantPath) {
+            if let data = try readIfPresent(assistantPath) {
                 assistantData = data
                 assistantFile = assistantPath
             }
-            if let data = FileManager.default.contents(atPath: toolsPath) {
+            if let data = try readIfPresent(toolsPath) {
                 toolsData = data
                 toolsFile = toolsPath
                 toolsDirectory = directory
@@ -45,6 +45,16 @@ struct Configuration {
         let tools = try toolsConfiguration.registry(
             for: assistant.functions, file: toolsFile, environment: ProcessInfo.processInfo.environment)
         return Configuration(assistant: assistant, tools: tools, source: source)
+    }
+
+    /// The file's bytes, or nil when nothing is at `path`; a directory or an unreadable file
+    /// there is an error rather than silently the built-in file.
+    private static func readIfPresent(_ path: String) throws -> Data? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+        if isDirectory.boolValue { throw ConfigurationError("\(path): is a directory, not a JSON file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("\(path): cannot be read") }
+        return data
     }
 
     private static func describe(_ error: any Error) -> String {

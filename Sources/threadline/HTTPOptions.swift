@@ -1,5 +1,6 @@
 import ArgumentParser
 import HTTPSupport
+import ThreadlineCore
 
 /// Network options of the HTTP backends.
 struct HTTPOptions: ParsableArguments {
@@ -11,8 +12,8 @@ struct HTTPOptions: ParsableArguments {
 
     func validate() throws {
         for (flag, value) in [("--connect-timeout", connectTimeout), ("--read-timeout", readTimeout)]
-        where !(value > 0 && value.isFinite) {
-            throw ValidationError("\(flag) must be a positive number of seconds")
+        where Duration.setting(seconds: value) == nil {
+            throw ValidationError(Duration.settingProblem(flag))
         }
     }
 
@@ -21,7 +22,7 @@ struct HTTPOptions: ParsableArguments {
     func settings(baseURL: String, environment: [String: String]) -> HTTPSettings {
         HTTPSettings(
             baseURL: baseURL, apiKey: environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },
-            connectTimeout: .milliseconds(Int(connectTimeout * 1000)), readTimeout: .milliseconds(Int(readTimeout * 1000)),
+            connectTimeout: .milliseconds(Int64(connectTimeout * 1000)), readTimeout: .milliseconds(Int64(readTimeout * 1000)),
             proxy: HTTPSettings.proxy(for: baseURL, environment: environment))
     }
 

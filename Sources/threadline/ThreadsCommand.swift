@@ -40,7 +40,10 @@ struct ThreadsCommand: AsyncParsableCommand {
             switch action {
             case .list:
                 for thread in try await backend.listThreads(limit: 1000) {
-                    print("\(thread.id)\t\(ISO8601DateFormatter().string(from: thread.createdAt))\t\(thread.title ?? "(empty)")")
+                    // Titles are stored user text: sanitised, as every listing for people is.
+                    print(
+                        TerminalText.sanitized(
+                            "\(thread.id)\t\(ISO8601DateFormatter().string(from: thread.createdAt))\t\(thread.title ?? "(empty)")"))
                 }
             case .show:
                 let id = id ?? ""

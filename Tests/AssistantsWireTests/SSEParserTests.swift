@@ -19,7 +19,13 @@ func randomChunks(_ bytes: [UInt8], seed: UInt64, maxChunk: Int) -> [[UInt8]] {
 func parse(_ chunks: [[UInt8]]) -> (events: [ServerSentEvent], parser: SSEParser) {
     var parser = SSEParser()
     var events: [ServerSentEvent] = []
-    for chunk in chunks { events += parser.feed(chunk) }
+    for chunk in chunks {
+        do {
+            events += try parser.feed(chunk)
+        } catch {
+            Issue.record(error)
+        }
+    }
     return (events, parser)
 }
 
@@ -232,28 +238,68 @@ struct SSEParserTests {
         #expect(bare == [ServerSentEvent(event: nil, data: "[DONE]")])
     }
 
-    @Test func eventWithoutFinalBlankLineIsNotDispatched() {
+    @Test func eventWithoutFinalBlankLineIsNotDispatched() throws {
         var parser = SSEParser()
-        #expect(parser.feed(Array("event: thread.message.delta\ndata: {\"partial\":true}\n".utf8)).isEmpty)
+        #expect(try parser.feed(Array("event: thread.message.delta\ndata: {\"partial\":true}\n".utf8)).isEmpty)
         #expect(parser.isInsideEvent)
         // The blank line completes it.
-        let events = parser.feed(Array("\n".utf8))
+        let events = try parser.feed(Array("\n".utf8))
         #expect(events == [ServerSentEvent(event: "thread.message.delta", data: "{\"partial\":true}")])
         #expect(!parser.isInsideEvent)
     }
 
-    @Test func unterminatedLineMeansInsideEvent() {
+    @Test func unterminatedLineMeansInsideEvent() throws {
         var parser = SSEParser()
-        #expect(parser.feed(Array("data: no newline yet".utf8)).isEmpty)
+        #expect(try parser.feed(Array("data: no newline yet".utf8)).isEmpty)
         #expect(parser.isInsideEvent)
-        #expect(parser.feed(Array(" still\n\n".utf8)) == [ServerSentEvent(event: nil, data: "no newline yet still")])
+        #expect(try parser.feed(Array(" still\n\n".utf8)) == [ServerSentEvent(event: nil, data: "no newline yet still")])
         #expect(!parser.isInsideEvent)
     }
 
-    @Test func freshParserIsNotInsideEvent() {
+    @Test func freshParserIsNotInsideEvent() throws {
         var parser = SSEParser()
         #expect(!parser.isInsideEvent)
-        _ = parser.feed(Array(": comment only\n".utf8))
+        _ = try parser.feed(Array(": comment only\n".utf8))
         #expect(!parser.isInsideEvent)
+    }
+
+    @Test func endlessLineIsRefusedOnceOverTheLimit() throws {
+        var parser = SSEParser(maxLineBytes: 1024, maxEventBytes: 4096)
+        #expect(try parser.feed(Array("data: ".utf8)).isEmpty)
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 100)
+        var fed = 6
+        // Fed without end, the parser refuses as soon as the line passes the limit.
+        while true {
+            do {
+                _ = try parser.feed(chunk)
+                fed += chunk.count
+                #expect(fed <= 1024)
+            } catch {
+                #expect(error == SSEParser.LimitExceeded(.line, limit: 1024))
+                #expect(error.description == "the server sent a line larger than 1024 bytes")
+                break
+            }
+        }
+    }
+
+    @Test func oneHugeLineInOneChunkIsRefused() {
+        var parser = SSEParser(maxLineBytes: 1024, maxEventBytes: 4096)
+        let line = "data: " + String(repeating: "y", count: 5000) + "\n\n"
+        #expect(throws: SSEParser.LimitExceeded(.line, limit: 1024)) { try parser.feed(Array(line.utf8)) }
+    }
+
+    @Test func eventOfManyLinesIsRefusedOverTheEventLimit() throws {
+        var parser = SSEParser(maxLineBytes: 1024, maxEventBytes: 4096)
+        let line = Array(("data: " + String(repeating: "z", count: 1000) + "\n").utf8)
+        for _ in 0..<4 { #expect(try parser.feed(line).isEmpty) }
+        #expect(throws: SSEParser.LimitExceeded(.event, limit: 4096)) { try parser.feed(line) }
+        #expect(SSEParser.LimitExceeded(.event, limit: 4096).description == "the server sent an event larger than 4096 bytes")
+    }
+
+    @Test func eventsUpToTheLimitsPass() throws {
+        var parser = SSEParser(maxLineBytes: 1024, maxEventBytes: 4096)
+        let value = String(repeating: "v", count: 1018)
+        let events = try parser.feed(Array(("data: \(value)\r\n\r\n").utf8))
+        #expect(events == [ServerSentEvent(event: nil, data: value)])
     }
 }

@@ -80,7 +80,7 @@ struct StreamEventTests {
         let text = Self.roundTripEvents.map(\.sseText).joined()
         var decoded: [StreamEvent] = []
         for chunk in randomChunks(Array(text.utf8), seed: 7, maxChunk: 11) {
-            for sse in parser.feed(chunk) {
+            for sse in try parser.feed(chunk) {
                 decoded.append(try StreamEvent.decode(name: try #require(sse.event), data: sse.data))
             }
         }
@@ -157,9 +157,10 @@ struct StreamEventTests {
         #expect(phase == "created")
         #expect(step.runID == "run_abc")
         #expect(step.type == "tool_calls")
-        #expect(step.stepDetails.toolCalls == [
-            ToolCall(id: "call_1", name: "get_current_weather", arguments: "{\"location\":\"Seoul\"}")
-        ])
+        #expect(
+            step.stepDetails.toolCalls == [
+                ToolCall(id: "call_1", name: "get_current_weather", arguments: "{\"location\":\"Seoul\"}")
+            ])
     }
 
     @Test func decodesRunStepCompletedWithMessageCreation() throws {

@@ -30,21 +30,23 @@ struct AssistantsEventTranslatorTests {
             ToolCall(id: "call_1", name: "get_current_temperature", arguments: #"{"location":"부산/경상남도"}"#),
             ToolCall(id: "call_2", name: "get_rain_probability", arguments: #"{"location":"부산/경상남도"}"#),
         ])
-        #expect(translated(.run(phase: "requires_action", waiting)) == [
-            .toolCallsRequired([
-                ToolCallRequest(id: "call_1", name: "get_current_temperature", arguments: #"{"location":"부산/경상남도"}"#),
-                ToolCallRequest(id: "call_2", name: "get_rain_probability", arguments: #"{"location":"부산/경상남도"}"#),
+        #expect(
+            translated(.run(phase: "requires_action", waiting)) == [
+                .toolCallsRequired([
+                    ToolCallRequest(id: "call_1", name: "get_current_temperature", arguments: #"{"location":"부산/경상남도"}"#),
+                    ToolCallRequest(id: "call_2", name: "get_rain_probability", arguments: #"{"location":"부산/경상남도"}"#),
+                ])
             ])
-        ])
     }
 
     @Test func completedReportsUsageThenFinishes() {
         var done = run(.completed)
         #expect(translated(.run(phase: "completed", done)) == [.finished(.completed)])
         done.usage = Usage(promptTokens: 120, completionTokens: 34)
-        #expect(translated(.run(phase: "completed", done)) == [
-            .usage(TokenUsage(inputTokens: 120, outputTokens: 34)), .finished(.completed),
-        ])
+        #expect(
+            translated(.run(phase: "completed", done)) == [
+                .usage(TokenUsage(inputTokens: 120, outputTokens: 34)), .finished(.completed),
+            ])
     }
 
     @Test func failedCarriesTheError() throws {
@@ -65,14 +67,27 @@ struct AssistantsEventTranslatorTests {
         var stopped = run(.incomplete)
         stopped.incompleteDetails = IncompleteDetails(reason: "max_completion_tokens")
         stopped.usage = Usage(promptTokens: 5, completionTokens: 7)
-        #expect(translated(.run(phase: "incomplete", stopped)) == [
-            .usage(TokenUsage(inputTokens: 5, outputTokens: 7)), .finished(.incomplete("max_completion_tokens")),
-        ])
+        #expect(
+            translated(.run(phase: "incomplete", stopped)) == [
+                .usage(TokenUsage(inputTokens: 5, outputTokens: 7)), .finished(.incomplete("max_completion_tokens")),
+            ])
     }
 
     @Test func cancelledAndExpiredFinish() {
         #expect(translated(.run(phase: "cancelled", run(.cancelled))) == [.finished(.cancelled)])
         #expect(translated(.run(phase: "expired", run(.expired))) == [.finished(.expired)])
+    }
+
+    @Test func eventsAfterTheRunEndedAreIgnored() {
+        var translator = translator
+        #expect(translator.translate(.run(phase: "completed", run(.completed))) == [.finished(.completed)])
+        #expect(translator.translate(.messageDelta(MessageDelta(messageID: "msg_1", text: "late"))) == [])
+        #expect(translator.translate(.run(phase: "failed", run(.failed))) == [])
+        var waiting = AssistantsEventTranslator()
+        var asking = run(.requiresAction)
+        asking.requiredAction = RequiredAction(toolCalls: [ToolCall(id: "call_1", name: "get_rain_probability", arguments: "{}")])
+        #expect(waiting.translate(.run(phase: "requires_action", asking)).count == 1)
+        #expect(waiting.translate(.messageDelta(MessageDelta(messageID: "msg_1", text: "late"))) == [])
     }
 
     @Test func messageDeltaBecomesTextDelta() {
@@ -116,10 +131,11 @@ struct AssistantsEventTranslatorTests {
         }
         var events: [RunEvent] = []
         for try await event in translator.translate(source) { events.append(event) }
-        #expect(events == [
-            .started(runID: "run_abc"), .textDelta("Hel"), .textDelta("lo"),
-            .usage(TokenUsage(inputTokens: 1, outputTokens: 2)), .finished(.completed),
-        ])
+        #expect(
+            events == [
+                .started(runID: "run_abc"), .textDelta("Hel"), .textDelta("lo"),
+                .usage(TokenUsage(inputTokens: 1, outputTokens: 2)), .finished(.completed),
+            ])
     }
 
     @Test func streamErrorsPassThrough() async throws {
@@ -152,11 +168,12 @@ struct AssistantsEventTranslatorTests {
         }
         var waiting = run(.requiresAction)
         waiting.requiredAction = RequiredAction(toolCalls: [])
-        #expect(translator.translate(.run(phase: "requires_action", waiting)) == [
-            .toolCallsRequired([
-                ToolCallRequest(id: "call_a", name: "get_current_temperature", arguments: "{}"),
-                ToolCallRequest(id: "call_b", name: "get_rain_probability", arguments: "{\"location\":\"부산\"}"),
+        #expect(
+            translator.translate(.run(phase: "requires_action", waiting)) == [
+                .toolCallsRequired([
+                    ToolCallRequest(id: "call_a", name: "get_current_temperature", arguments: "{}"),
+                    ToolCallRequest(id: "call_b", name: "get_rain_probability", arguments: "{\"location\":\"부산\"}"),
+                ])
             ])
-        ])
     }
 }

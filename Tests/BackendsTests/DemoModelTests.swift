@@ -18,7 +18,7 @@ struct DemoModelTests {
 
     private func calls(in outputs: [ModelOutput]) -> [(name: String, arguments: [String: JSONValue])] {
         outputs.compactMap { output in
-            guard case .toolCall(let name, let arguments) = output else { return nil }
+            guard case .toolCall(let name, let arguments, _) = output else { return nil }
             guard case .object(let object)? = try? JSONValue.parse(arguments) else {
                 Issue.record("arguments are not a JSON object: \(arguments)")
                 return nil

@@ -101,6 +101,19 @@ import Testing
             ])
     }
 
+    @Test func theModelsCallIDsAreKeptUnlessMissingOrRepeated() {
+        var (lifecycle, _) = created()
+        _ = lifecycle.start()
+        for id in ["abcDEF123", nil, "abcDEF123", ""] as [String?] {
+            _ = lifecycle.receive(.toolCall(name: "get_rain_probability", arguments: "{}", id: id))
+        }
+        _ = lifecycle.modelFinished()
+        let ids = lifecycle.run.requiredAction?.submitToolOutputs.toolCalls.map(\.id) ?? []
+        #expect(ids.count == 4 && Set(ids).count == 4)
+        #expect(ids.first == "abcDEF123")
+        #expect(ids.dropFirst().allSatisfy { $0.hasPrefix("call_") })
+    }
+
     @Test func outputsForEveryCallQueueTheRunAgain() throws {
         var lifecycle = waiting()
         let calls = lifecycle.run.requiredAction?.submitToolOutputs.toolCalls ?? []

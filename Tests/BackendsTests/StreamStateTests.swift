@@ -9,7 +9,15 @@ import ThreadlineCore
 /// The events of a fixture stream, parsed as a client would.
 func serverSentEvents(_ chunks: [String]) -> [ServerSentEvent] {
     var parser = SSEParser()
-    return chunks.flatMap { parser.feed(Array($0.utf8)) }
+    var events: [ServerSentEvent] = []
+    for chunk in chunks {
+        do {
+            events += try parser.feed(Array(chunk.utf8))
+        } catch {
+            Issue.record(error)
+        }
+    }
+    return events
 }
 
 /// Folds a Responses fixture through the reducer; returns every RunEvent and the final state.
@@ -44,6 +52,14 @@ func reduceChat(_ chunks: [String]) throws -> ([ModelOutput], ChatCompletionsStr
                 .finished(.completed),
             ])
         #expect(state.isSettled)
+        #expect(state.text == "Hello")
+    }
+
+    @Test func eventsAfterTheResponseSettledAreIgnored() throws {
+        let fixture = ResponsesStreamFixture.text(["Hel", "lo"], responseID: "resp_9")
+        let late = try #require(fixture.first { $0.contains("response.output_text.delta") }).replacingOccurrences(of: "Hel", with: "late")
+        let (events, state) = try reduceResponses(fixture + [late])
+        #expect(events.last == .finished(.completed))
         #expect(state.text == "Hello")
     }
 
@@ -97,7 +113,8 @@ func reduceChat(_ chunks: [String]) throws -> ([ModelOutput], ChatCompletionsStr
     @Test func interleavedCallPiecesAreAssembledByIndex() throws {
         let (outputs, _) = try reduceChat(ChatCompletionsStreamFixture.calls(seedCalls))
         let calls = outputs.filter { if case .toolCall = $0 { true } else { false } }
-        #expect(calls == seedCalls.map { .toolCall(name: $0.name, arguments: $0.arguments) })
+        // The model's own ids are kept: providers check the ids they issued on the follow-up.
+        #expect(calls == seedCalls.map { .toolCall(name: $0.name, arguments: $0.arguments, id: $0.id) })
     }
 
     @Test func callsWithoutIndexAreToldApartByID() throws {
@@ -109,9 +126,17 @@ func reduceChat(_ chunks: [String]) throws -> ([ModelOutput], ChatCompletionsStr
         }
         #expect(
             state.finish() == [
-                .toolCall(name: "get_current_temperature", arguments: #"{"location":"Seoul"}"#),
-                .toolCall(name: "get_rain_probability", arguments: #"{"location":"Seoul"}"#),
+                .toolCall(name: "get_current_temperature", arguments: #"{"location":"Seoul"}"#, id: "call_a"),
+                .toolCall(name: "get_rain_probability", arguments: #"{"location":"Seoul"}"#, id: "call_b"),
             ])
+    }
+
+    @Test func textAfterTheFinishReasonIsIgnored() throws {
+        let fixture = ChatCompletionsStreamFixture.text(["Done."])
+        // A content chunk out of order, after the finish reason and before [DONE].
+        let late = fixture[1].replacingOccurrences(of: "Done.", with: "late")
+        let (outputs, _) = try reduceChat(Array(fixture[..<3]) + [late] + Array(fixture[3...]))
+        #expect(outputs.filter { if case .textDelta = $0 { true } else { false } } == [.textDelta("Done.")])
     }
 
     @Test func lengthFinishIsReportedAsIncomplete() throws {

@@ -33,6 +33,9 @@ import Tools
         #expect(requests.count == 2)
         #expect(requests.first?.json?["model"] == .string("llama3.2"))
         #expect(requests.last?.body.contains(#""role":"tool""#) == true)
+        // The follow-up names the calls by the model's own ids.
+        let toolMessages = requests.last?.json?["messages"]?.arrayValue?.filter { $0["role"] == .string("tool") } ?? []
+        #expect(toolMessages.compactMap { $0["tool_call_id"]?.stringValue } == ["call_temp", "call_rain"])
     }
 
     @Test func chatBackendWithoutBaseURLSaysWhatIsMissing() async throws {

@@ -100,4 +100,13 @@ import Tools
         #expect(output.status != 0)
         #expect(output.stderr.contains("\(config.file("tools.json")): tool 'lookup_order' has no schema"))
     }
+
+    @Test func toolsFileThatIsADirectoryStopsStartUpNamingIt() async throws {
+        try FileManager.default.createDirectory(atPath: config.file("tools.json"), withIntermediateDirectories: true)
+        let output = try await run(["hello"])
+        #expect(output.status != 0)
+        #expect(output.stdout.isEmpty)
+        #expect(output.stderr.contains("\(config.file("tools.json")): is a directory, not a JSON file"))
+        #expect(output.stderr.split(separator: "\n").count == 1)
+    }
 }

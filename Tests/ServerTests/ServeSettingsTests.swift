@@ -19,4 +19,21 @@ import Testing
         #expect(ServeSettings(port: 70000).problem != nil)
         #expect(ServeSettings(runExpirySeconds: 0).problem != nil)
     }
+
+    @Test func withoutAKeyOnlyLoopbackNamesAreAnswered() {
+        let settings = ServeSettings(host: "127.0.0.2")
+        for authority in ["127.0.0.1", "localhost:8080", "[::1]", "[::1]:8080", "127.0.0.2:80", "LocalHost"] {
+            #expect(settings.answers(authority: authority), "\(authority)")
+        }
+        for authority in ["evil.example", "evil.example:8080", "[::1]:", "localhost:80x", "127.0.0.1.nip.io", "", nil] as [String?] {
+            #expect(!settings.answers(authority: authority), "\(authority ?? "nil")")
+        }
+        #expect(ServeSettings(host: "0.0.0.0", apiKey: "k").answers(authority: "threadline.internal"))
+    }
+
+    @Test func runExpiryIsAtMostOneDay() {
+        #expect(ServeSettings(runExpirySeconds: 86_400).problem == nil)
+        #expect(ServeSettings(runExpirySeconds: 86_401).problem?.contains("--run-expiry") == true)
+        #expect(ServeSettings(runExpirySeconds: .max).problem != nil)
+    }
 }

@@ -63,6 +63,11 @@ import ThreadlineCore
         let bare = TurnSummary(text: "", outcome: .completed, toolResults: [], usage: nil, toolRounds: 0)
         #expect(Renderer.statusLine(bare, elapsed: .seconds(3)) == "3.0s")
         #expect(Renderer.statusLine(bare, elapsed: nil) == "")
+        let failed = TurnSummary(text: "", outcome: .failed("server_error: boom"), toolResults: [], usage: nil, toolRounds: 0)
+        #expect(Renderer.statusLine(failed, elapsed: .milliseconds(20)) == "")
+        var failedAfterTools = failed
+        failedAfterTools.toolResults = [call]
+        #expect(Renderer.statusLine(failedAfterTools, elapsed: .milliseconds(1234)) == "1.2s · 1 tool call")
     }
 
     @Test func continuationPromptShowsTheInputIsOpen() {

@@ -97,7 +97,14 @@ import Testing
         #expect(try parse("/save")?.get() == .save(path: nil, force: false))
         #expect(try parse("/save out.json")?.get() == .save(path: "out.json", force: false))
         #expect(try parse("/save --force out.md")?.get() == .save(path: "out.md", force: true))
-        #expect(throws: SlashCommandError.self) { try parse("/save a b")?.get() }
+        #expect(try parse("/save a b.md")?.get() == .save(path: "a b.md", force: false))
+        #expect(try parse("/save my notes/a b.md --force")?.get() == .save(path: "my notes/a b.md", force: true))
+        #expect(try parse(#"/save "a b.md""#)?.get() == .save(path: "a b.md", force: false))
+        #expect(try parse(#"/save --force 'x  y.json'"#)?.get() == .save(path: "x  y.json", force: true))
+        #expect(try parse(#"/save "a b.md" --force"#)?.get() == .save(path: "a b.md", force: true))
+        #expect(try parse("/save --force")?.get() == .save(path: nil, force: true))
+        #expect(throws: SlashCommandError.self) { try parse(#"/save "a b.md"#)?.get() }
+        #expect(throws: SlashCommandError.self) { try parse(#"/save "a" b"#)?.get() }
         #expect(throws: SlashCommandError.self) { try parse("/save --bogus")?.get() }
         #expect(throws: SlashCommandError.self) { try parse("/retry now")?.get() }
     }

@@ -33,6 +33,9 @@ public struct FakeReply: Sendable {
     /// Keeps the response open after the chunks until `FakeHTTPServer.releaseStalled()`, like
     /// a model that stops writing mid-reply.
     public var stalls = false
+    /// Written after `chunks`, `count` times or (nil) until the client goes away: a hostile
+    /// server's huge or endless line.
+    public var repeated: (chunk: String, count: Int?)?
 
     public init(status: Int = 200, headers: [String: String] = [:], chunks: [String]) {
         self.status = status
@@ -63,6 +66,13 @@ public struct FakeReply: Sendable {
     public func stalling() -> FakeReply {
         var copy = self
         copy.stalls = true
+        return copy
+    }
+
+    /// The same reply, followed by `chunk` written `count` times, or endlessly when nil.
+    public func repeating(_ chunk: String, count: Int?) -> FakeReply {
+        var copy = self
+        copy.repeated = (chunk, count)
         return copy
     }
 
@@ -167,8 +177,18 @@ public final class FakeHTTPServer: Sendable {
         let chunks = reply.chunks
         let drops = reply.dropsConnection
         let stalls = reply.stalls
+        let repeated = reply.repeated
         let body = ResponseBody { writer in
             for chunk in chunks { try await writer.write(ByteBuffer(string: chunk)) }
+            if let (chunk, count) = repeated {
+                let buffer = ByteBuffer(string: chunk)
+                var written = 0
+                // Writing fails once the client has closed the connection, which ends an endless reply.
+                while count.map({ written < $0 }) ?? true {
+                    try await writer.write(buffer)
+                    written += 1
+                }
+            }
             while stalls, !state.withLock({ $0.stalledReleased }) { try await Task.sleep(for: .milliseconds(10)) }
             // Throwing from the body makes the server close the connection mid-response.
             if drops { throw Dropped() }

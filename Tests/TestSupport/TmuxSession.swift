@@ -56,6 +56,11 @@ public final class TmuxSession {
         try tmux(["capture-pane", "-t", name, "-p", "-S", "-"])
     }
 
+    /// The pane's title, as an OSC 0/2 sequence from the application would set it.
+    public func title() throws -> String {
+        try tmux(["display-message", "-p", "-t", name, "#{pane_title}"]).trimmingCharacters(in: .newlines)
+    }
+
     /// Resizes the window, as when the user resizes the terminal; tmux re-flows wrapped rows.
     public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])

@@ -71,6 +71,8 @@ struct ToolsConfigurationProviderTests {
         (#"{"tools": {"t": {"timeout": 3}}}"#, "command"), (#"{"tools": {"t": {"command": ["ls"], "timeout": 0}}}"#, "timeout"),
         (#"{"tools": {"t": {"command": ["ls"], "timeout": -2}}}"#, "timeout"),
         (#"{"tools": {"t": {"command": ["ls"], "timeout": "5"}}}"#, "timeout"),
+        (#"{"tools": {"t": {"command": ["ls"], "timeout": 1e300}}}"#, "at most 86400"),
+        (#"{"tools": {"t": {"command": ["ls"], "timeout": 86401}}}"#, "at most 86400"),
         (#"{"tools": {"t": {"command": ["ls"], "description": 7}}}"#, "description"),
         (#"{"tools": {"t": {"command": ["ls"], "parameters": "none"}}}"#, "parameters"),
         (#"{"tools": {"t": {"command": ["ls"], "parameters": {"type": "string"}}}}"#, "parameters"),

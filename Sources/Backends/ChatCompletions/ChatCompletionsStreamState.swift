@@ -14,11 +14,12 @@ struct ChatCompletionsStreamState: Sendable, Equatable {
     /// True when the stream said it was over; ending without it means the connection broke.
     var isSettled: Bool { sawDone || finishReason != nil }
 
-    /// Folds one chunk in; returns the text and usage to stream now.
+    /// Folds one chunk in; returns the text and usage to stream now. Text and calls after the
+    /// finish reason are out of order and ignored (usage legitimately comes after it).
     mutating func apply(_ chunk: ChatCompletionChunk) -> [ModelOutput] {
         var outputs: [ModelOutput] = []
         // Only the first choice is used: Threadline never asks for more than one.
-        if let choice = chunk.choices?.first {
+        if let choice = chunk.choices?.first, finishReason == nil {
             if let text = choice.delta?.content, !text.isEmpty { outputs.append(.textDelta(text)) }
             for (position, fragment) in (choice.delta?.toolCalls ?? []).enumerated() {
                 add(fragment, position: position)
@@ -40,7 +41,11 @@ struct ChatCompletionsStreamState: Sendable, Equatable {
         case "content_filter": return [.incomplete(reason: "the content filter stopped the reply (finish_reason: content_filter)")]
         default:
             return calls.toolCalls.filter { !$0.function.name.isEmpty }
-                .map { .toolCall(name: $0.function.name, arguments: $0.function.arguments.isEmpty ? "{}" : $0.function.arguments) }
+                .map {
+                    .toolCall(
+                        name: $0.function.name, arguments: $0.function.arguments.isEmpty ? "{}" : $0.function.arguments,
+                        id: $0.id.isEmpty ? nil : $0.id)
+                }
         }
     }
 

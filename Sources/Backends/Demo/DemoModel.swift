@@ -67,7 +67,7 @@ public struct DemoModel: LanguageModel {
                     arguments: Self.json(["location": .string(city.location), "num_days": .number(Double(days))])))
         }
         let missing = calls.compactMap { call -> String? in
-            guard case .toolCall(let name, _) = call, !available.contains(name) else { return nil }
+            guard case .toolCall(let name, _, _) = call, !available.contains(name) else { return nil }
             return name
         }
         if !missing.isEmpty {
@@ -76,7 +76,7 @@ public struct DemoModel: LanguageModel {
         // Without parallel calls, one call per step until every tool has answered.
         let answeredNames = Set(answered.map(\.function.name))
         let pending = calls.filter { call in
-            guard case .toolCall(let name, _) = call else { return false }
+            guard case .toolCall(let name, _, _) = call else { return false }
             return !answeredNames.contains(name)
         }
         if pending.isEmpty {

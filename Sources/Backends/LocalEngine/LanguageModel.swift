@@ -40,8 +40,9 @@ public enum ModelTurn: Sendable, Equatable {
 /// What a model streams back.
 public enum ModelOutput: Sendable, Equatable {
     case textDelta(String)
-    /// A complete call; several in one response are parallel calls of one step.
-    case toolCall(name: String, arguments: String)
+    /// A complete call; several in one response are parallel calls of one step. `id` is the
+    /// model's own id for the call, kept when given (some providers check the ids they issued).
+    case toolCall(name: String, arguments: String, id: String? = nil)
     case usage(Usage)
     /// The model stopped early (e.g. "length"); the run ends incomplete with this reason.
     case incomplete(reason: String)

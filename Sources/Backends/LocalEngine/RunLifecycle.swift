@@ -108,8 +108,9 @@ struct RunLifecycle: Sendable {
             if let messageID = reply?.message.id {
                 transition.events.append(.messageDelta(MessageDelta(messageID: messageID, text: text)))
             }
-        case .toolCall(let name, let arguments):
-            calls.append(ToolCall(id: environment.makeID("call"), name: name, arguments: arguments))
+        case .toolCall(let name, let arguments, let id):
+            let unused = id.flatMap { id in id.isEmpty || calls.contains { $0.id == id } ? nil : id }
+            calls.append(ToolCall(id: unused ?? environment.makeID("call"), name: name, arguments: arguments))
         case .usage(let usage):
             run.usage = Usage(
                 promptTokens: (run.usage?.promptTokens ?? 0) + usage.promptTokens,

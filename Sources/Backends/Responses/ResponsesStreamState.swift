@@ -16,8 +16,10 @@ struct ResponsesStreamState: Sendable, Equatable {
 
     init() {}
 
-    /// Folds one event in; returns what the RunDriver should see. Unknown events give nothing.
+    /// Folds one event in; returns what the RunDriver should see. Unknown events give nothing,
+    /// and so do events after the response settled (out of order).
     mutating func apply(_ event: ResponsesStreamEvent) -> [RunEvent] {
+        guard !isSettled else { return [] }
         switch event.type {
         case "response.created":
             guard let response = event.response else { return [] }

@@ -5,24 +5,39 @@ import GRDB
 /// (readers never wait for the writer, so the REPL and `serve` can share the file), and
 /// migrated to the current schema. The engine's store and the remote bookkeeping both live here.
 enum SQLiteDatabase {
-    /// Opens (creating) the database at `path`.
+    /// Opens (creating) the database at `path`. Creating, opening and migrating happen under an
+    /// exclusive lock shared by every process, so first starts at once on an empty directory do
+    /// not race each other's migrations.
     static func open(path: String) throws -> DatabasePool {
-        let manager = FileManager.default
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
-            try manager.createDirectory(
+            try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
-        if !manager.fileExists(atPath: path) {
-            guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-            }
+        return try withExclusiveLock(beside: path) {
+            // O_CREAT without O_EXCL: never replaces a file another process already created.
+            let created = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard created >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            close(created)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(5)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try migrator.migrate(pool)
+            return pool
         }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        try migrator.migrate(pool)
-        return pool
+    }
+
+    /// Runs `body` holding `flock` on `PATH.lock` (mode 0600). Not on the database file itself:
+    /// closing any second descriptor of that file would drop SQLite's own POSIX locks.
+    private static func withExclusiveLock<T>(beside path: String, _ body: () throws -> T) throws -> T {
+        let lockPath = path + ".lock"
+        let descriptor = Foundation.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: lockPath]) }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw CocoaError(.fileLocking, userInfo: [NSFilePathErrorKey: lockPath]) }
+        }
+        return try body()
     }
 
     private static var migrator: DatabaseMigrator {

@@ -30,7 +30,7 @@ struct MarkdownDocument: Sendable {
     /// A whole text rendered at once (a stored reply): its rows joined by newlines.
     static func render(_ text: String, width: Int, hyperlinks: Bool) -> String {
         var document = MarkdownDocument(width: width, hyperlinks: hyperlinks)
-        let lines = ControlCharacters.visible(text).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = TerminalText.sanitized(text).split(separator: "\n", omittingEmptySubsequences: false)
         let rows = lines.flatMap { document.render(line: String($0)) } + document.releaseHeld()
         return rows.joined(separator: "\n")
     }

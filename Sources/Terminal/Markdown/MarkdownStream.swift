@@ -31,7 +31,7 @@ struct MarkdownStream: Sendable {
 
     /// The terminal output for the next piece of the reply.
     mutating func feed(_ text: String) -> String {
-        let pieces = ControlCharacters.visible(text).split(separator: "\n", omittingEmptySubsequences: false)
+        let pieces = TerminalText.sanitized(text).split(separator: "\n", omittingEmptySubsequences: false)
         var out = ""
         for (index, piece) in pieces.enumerated() {
             line += piece
@@ -143,29 +143,5 @@ struct MarkdownStream: Sendable {
 
     private static func rowWidths(_ written: String) -> [Int] {
         written.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayWidth.of($0) }
-    }
-}
-
-/// Model text made safe to print: C0 and C1 control characters other than newline and tab are
-/// shown as visible symbols instead of reaching the terminal, where they could move the
-/// cursor, change colours or set the window title.
-enum ControlCharacters {
-    static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x0A, 0x09: out.append(scalar)
-            case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value)!)
-            case 0x7F: out.append("\u{2421}")
-            case 0x80..<0xA0: out.append("\u{FFFD}")
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar.value != 0x0A && scalar.value != 0x09) || (0x7F..<0xA0).contains(scalar.value)
     }
 }
