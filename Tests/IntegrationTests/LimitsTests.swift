@@ -32,8 +32,12 @@ import Testing
         #expect(output.status == 0)
     }
 
-    /// Four first starts on an empty home at once: every one exits 0 and stores its turn.
-    @Test func simultaneousFirstStartsAllSucceed() async throws {
+    /// Four first starts on an empty home at once, three times over (without the lock, about one
+    /// process in seven failed): every one exits 0 and stores its turn.
+    @Test(arguments: 1...3)
+    func simultaneousFirstStartsAllSucceed(round: Int) async throws {
+        let home = TemporaryDirectory("threadline-first-start")
+        let environment = ["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0"]
         let count = 4
         let outputs = try await withThrowingTaskGroup(of: ProcessOutput.self) { group in
             for index in 0..<count {

@@ -15,7 +15,7 @@ enum RawHTTP {
 
     /// The exchange, waiting on a Dispatch thread: the server runs in this process, and a blocked
     /// thread of the small concurrency pool could be the one it needs.
-    static func exchange(port: Int, _ request: String, timeout: Int = 10) async throws -> Answer {
+    static func exchange(port: Int, _ request: String, timeout: Int = 60) async throws -> Answer {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try blockingExchange(port: port, request, timeout: timeout) })
