@@ -121,10 +121,16 @@ public final class Renderer: Sendable {
                 Self.write(mark + "\n", to: 2)
             }
         }
-        Self.write("\n", to: 1)
-        if let problem = summary?.outcome.problem { notice(problem) }
+        // A run that failed before writing anything leaves stdout as it was, with no empty line.
+        if wroteText || summary?.outcome == .completed { Self.write("\n", to: 1) }
+        if let problem = summary?.outcome.problem {
+            summary?.outcome == .cancelled ? notice(problem) : self.error(problem)
+        }
         if let error { self.error(Self.oneLine(error)) }
-        if let summary { notice(Self.statusLine(summary, elapsed: elapsed)) }
+        // A failure's elapsed time alone says nothing.
+        if let summary, !summary.toolResults.isEmpty || summary.usage != nil || !summary.outcome.isFailure {
+            notice(Self.statusLine(summary, elapsed: elapsed))
+        }
     }
 
     static func statusLine(_ summary: TurnSummary, elapsed: Duration?) -> String {
@@ -187,6 +193,9 @@ public final class Renderer: Sendable {
     }
 
     // MARK: everything else
+
+    /// The window's width in columns, for text laid out to fit it; 80 when unknown (piped).
+    public var width: Int { columns?() ?? 80 }
 
     /// Output of a slash command (stdout when interactive, stderr when piped).
     public func info(_ text: String) {
@@ -271,7 +280,15 @@ public final class Renderer: Sendable {
         value.stringValue ?? value.jsonText
     }
 
-    static func truncated(_ text: String, to limit: Int) -> String {
+    /// `2026-11-30 21:05`, in local time, as thread lists show dates.
+    public static func shortDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
+    /// The text on one line, cut to `limit` characters with `…`.
+    public static func truncated(_ text: String, to limit: Int) -> String {
         let single = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return single.count > limit ? String(single.prefix(limit - 1)) + "…" : single
     }

@@ -27,6 +27,7 @@ struct ThreadsCommand: AsyncParsableCommand {
 
     func validate() throws {
         if action != .list && id == nil { throw ValidationError("threads \(action.rawValue) needs a thread ID") }
+        if action == .list, let id { throw ValidationError("threads list takes no argument (got \(id)) — threads show ID shows one") }
     }
 
     func run() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ThreadlineCore
 
 /// Threadline's SQLite file: created with mode 0600, opened as a GRDB `DatabasePool` in WAL mode
 /// (readers never wait for the writer, so the REPL and `serve` can share the file), and
@@ -8,11 +9,7 @@ enum SQLiteDatabase {
     /// Opens (creating) the database at `path`.
     static func open(path: String) throws -> DatabasePool {
         let manager = FileManager.default
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try manager.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
+        try StateDirectory.create((path as NSString).deletingLastPathComponent)
         if !manager.fileExists(atPath: path) {
             guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
