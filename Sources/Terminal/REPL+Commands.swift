@@ -72,7 +72,7 @@ extension REPL {
             let marker = thread.id == session.threadID ? "*" : " "
             let number = String(format: "%\(numberWidth)d", index + 1)
             let title = Renderer.truncated(thread.title ?? "(empty)", to: 60)
-            renderer.info("\(number)\(marker) \(thread.id)  \(Renderer.shortDate(thread.createdAt))  \(title)")
+            renderer.info(renderer.oneRow("\(number)\(marker) \(thread.id)  \(Renderer.shortDate(thread.createdAt))  \(title)"))
         }
         renderer.notice("/resume N or /resume ID-PREFIX continues one")
     }

@@ -96,7 +96,7 @@ public final class Renderer: Sendable {
             break
         case .toolCallFinished(let result):
             breakLineIfNeeded()
-            let line = "→ " + Self.describe(result)
+            let line = oneRow("→ " + Self.describe(result))
             if interactive {
                 Self.write(styled(line, result.isError ? .red : .dim) + "\n", to: 1)
             } else {
@@ -197,6 +197,27 @@ public final class Renderer: Sendable {
     /// The window's width in columns, for text laid out to fit it; 80 when unknown (piped).
     public var width: Int { columns?() ?? 80 }
 
+    /// A one-row item (a tool call, a list row) cut with `…` to the window's width, so the
+    /// terminal never wraps it; whole when there is no window (piped).
+    public func oneRow(_ text: String) -> String {
+        columns?().map { Self.cut(text, to: $0) } ?? text
+    }
+
+    /// `text` on one line, at most `width` display columns: cut with `…` when longer.
+    static func cut(_ text: String, to width: Int) -> String {
+        let single = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard DisplayWidth.of(single) > width else { return single }
+        var kept = ""
+        var used = 0
+        for character in single {
+            let next = DisplayWidth.of(character: character)
+            if used + next > width - 1 { break }
+            kept.append(character)
+            used += next
+        }
+        return kept + "…"
+    }
+
     /// Output of a slash command (stdout when interactive, stderr when piped).
     public func info(_ text: String) {
         Self.write(text + "\n", to: interactive ? 1 : 2)
@@ -238,7 +259,7 @@ public final class Renderer: Sendable {
     public func notice(_ text: String) {
         guard !text.isEmpty else { return }
         if interactive {
-            Self.write(styled(text, .dim) + "\n", to: 1)
+            Self.write(styled(wrappedToWindow(text), .dim) + "\n", to: 1)
         } else {
             Self.write(text + "\n", to: 2)
         }
@@ -246,7 +267,21 @@ public final class Renderer: Sendable {
 
     /// One error line on stderr.
     public func error(_ text: String) {
-        Self.write(styled("error: " + text, .red) + "\n", to: 2)
+        Self.write(styled(wrappedToWindow("error: " + text), .red) + "\n", to: 2)
+    }
+
+    /// Text wrapped to the window between words, by display width; as it is when there is no window.
+    private func wrappedToWindow(_ text: String) -> String {
+        guard let width = columns?() else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .flatMap { Self.wrapped(String($0), width: width) }.joined(separator: "\n")
+    }
+
+    /// `text` wrapped to `width` by display width between words (Hangul-safe), the first row after
+    /// `prefix` and the others after `hangingPrefix`: the one wrapping of replies, notices and `/help`.
+    static func wrapped(_ text: String, width: Int, prefix: String = "", hangingPrefix: String = "") -> [String] {
+        StyledWrapping.rows([StyledRun(text)], width: width, prefix: [StyledRun(prefix)], hangingPrefix: [StyledRun(hangingPrefix)])
+            .map(\.plainText)
     }
 
     enum Style: String {

@@ -239,12 +239,12 @@ public enum SlashCommandParser {
         for (name, summary) in rows {
             if besideName {
                 let fits = DisplayWidth.of(name) + 2 <= nameWidth
-                if !fits { lines += wrapped(name, width: width) }
+                if !fits { lines += Renderer.wrapped(name, width: width) }
                 let first = fits ? name + String(repeating: " ", count: nameWidth - DisplayWidth.of(name)) : indent
-                lines += wrapped(summary, width: width, prefix: first, hangingPrefix: indent)
+                lines += Renderer.wrapped(summary, width: width, prefix: first, hangingPrefix: indent)
             } else {
-                lines += wrapped(name, width: width)
-                lines += wrapped(summary, width: width, prefix: "    ", hangingPrefix: "    ")
+                lines += Renderer.wrapped(name, width: width)
+                lines += Renderer.wrapped(summary, width: width, prefix: "    ", hangingPrefix: "    ")
             }
         }
         let keys = [
@@ -252,12 +252,7 @@ public enum SlashCommandParser {
             "Ctrl-J or Alt-Enter starts a new line; a line of \"\"\" opens a block up to the next \"\"\"; a paste is one message;",
             "Ctrl-X Ctrl-E edits the input in $VISUAL/$EDITOR.",
         ]
-        return (lines + [""] + keys.flatMap { wrapped($0, width: width) }).joined(separator: "\n")
+        return (lines + [""] + keys.flatMap { Renderer.wrapped($0, width: width) }).joined(separator: "\n")
     }
 
-    /// `text` wrapped to `width` by display width between words, the first row after `prefix`.
-    static func wrapped(_ text: String, width: Int, prefix: String = "", hangingPrefix: String = "") -> [String] {
-        StyledWrapping.rows([StyledRun(text)], width: width, prefix: [StyledRun(prefix)], hangingPrefix: [StyledRun(hangingPrefix)])
-            .map(\.plainText)
-    }
 }

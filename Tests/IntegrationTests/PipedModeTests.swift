@@ -143,6 +143,20 @@ import Tools
         #expect(output.stderr.hasPrefix("no thread to continue yet; starting a new one\n"))
     }
 
+    @Test func pruneDeletesOnlyThreadsWithoutMessages() throws {
+        let kept = try #require(threadIDs(in: try run(["/show", Self.seedQuestion]).stderr).first)
+        _ = try run(["/show"])
+        _ = try run([])
+        let young = try run([], arguments: ["threads", "prune"])
+        #expect(young.stdout == "deleted 0 empty threads\n", "an hour must pass by default")
+        let pruned = try run([], arguments: ["threads", "prune", "--older-than", "0"])
+        #expect(pruned.status == 0)
+        #expect(pruned.stdout == "deleted 2 empty threads\n")
+        let left = try run([], arguments: ["threads", "list"]).stdout.split(separator: "\n")
+        #expect(left.count == 1)
+        #expect(left.first?.hasPrefix(kept) == true)
+    }
+
     @Test func slashCommandErrorsAreNeverSentToTheModel() throws {
         let output = try run(["/bogus", "/instrctions hi", "/new now"])
         #expect(output.status == 0)

@@ -82,6 +82,33 @@ import Tools
         #expect(history.contains("line one\\n\\nWhat's the temperature in Seoul?\n"), "one history entry: \(history)")
     }
 
+    /// `/help` at 50 and 100 columns: every word of every description whole on the screen (the
+    /// terminal's own wrapping would split some), and `/instructions show` keeps the sticky override.
+    @Test(arguments: [50, 100])
+    func helpFitsTheWindowAndInstructionsShowKeepsTheOverride(width: Int) async throws {
+        let session = try await start(width: width)
+        try await session.enter("/help")
+        try await session.waitFor { $0.contains("$VISUAL/$EDITOR.") }
+        let words = Set(try session.history().split(whereSeparator: \.isWhitespace).map(String.init))
+        let summaries = [
+            "copy code block N of the last reply (default: the last block; reply: all of it) to the clipboard",
+            "write the message in $VISUAL/$EDITOR (prefilled with TEXT or the last message)",
+            "run the last message again (the previous reply stays, marked superseded)",
+        ]
+        for word in summaries.flatMap({ $0.split(separator: " ") }) {
+            #expect(words.contains(String(word)), "\(word) whole at \(width) columns")
+        }
+        try await session.enter("/instructions 사용자를 고객님이라고 부르세요.")
+        try await session.enter("/instructions show")
+        try await session.enter("What's the temperature in Seoul?")
+        let answered = try await session.waitFor { $0.contains(Self.closing) }
+        #expect(answered.contains("고객님, "), "the sticky override still applies")
+        // Both listings, the notice wrapped between words at 50 columns.
+        #expect(occurrences("instructions (sticky):", in: answered) == 2, "\(answered)")
+        let shown = Set(try session.history().split(whereSeparator: \.isWhitespace).map(String.init))
+        #expect(shown.isSuperset(of: ["사용자를", "고객님이라고", "부르세요."]), "no Hangul word split at \(width) columns")
+    }
+
     @Test func hangulRepliesWrapBetweenWordsAtTheTerminalWidth() async throws {
         // At 30 columns each sentence of the rendered reply fills one row when wrapped by display
         // width; the terminal's own wrapping would cut "오늘" off the first row instead.

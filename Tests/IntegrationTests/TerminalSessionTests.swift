@@ -76,7 +76,10 @@ import Tools
         let session = try await startREPL()
         try session.type("/instr")
         try session.press("Tab")
-        try await session.enter("사용자를 고객님이라고 부르세요.")
+        // Completed, not empty: the rest is typed on the same line.
+        try await session.waitFor { $0.contains("> /instructions") }
+        try session.type("사용자를 고객님이라고 부르세요.")
+        try session.press("Enter")
         let screen = try await session.waitFor { $0.contains("[instructions] >") }
         #expect(screen.contains("> /instructions 사용자를 고객님이라고 부르세요."))
         #expect(screen.contains("instructions (sticky): 사용자를 고객님이라고 부르세요."))

@@ -99,16 +99,19 @@ public final class TmuxSession {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
         while Date() < deadline {
-            last = (try? screen()) ?? last
-            if let cursor = try? tmux(["display-message", "-p", "-t", name, "#{cursor_x} #{cursor_y}"]) {
-                let parts = cursor.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
-                let rows = last.split(separator: "\n", omittingEmptySubsequences: false)
-                if parts.count == 2, parts[1] < rows.count {
-                    let row = rows[parts[1]].padding(toLength: max(parts[0], rows[parts[1]].count), withPad: " ", startingAt: 0)
-                    if Self.prompts.contains(where: { $0.count == parts[0] && row == $0 }) { return last }
+            // One tmux call for both, so the cursor and the screen are of the same moment.
+            if let output = try? tmux([
+                "display-message", "-p", "-t", name, "#{cursor_x} #{cursor_y}", ";", "capture-pane", "-t", name, "-p",
+            ]) {
+                var rows = output.split(separator: "\n", omittingEmptySubsequences: false)
+                let cursor = rows.isEmpty ? [] : rows.removeFirst().split(separator: " ").compactMap { Int($0) }
+                last = rows.joined(separator: "\n")
+                if cursor.count == 2, cursor[1] < rows.count {
+                    let row = rows[cursor[1]].padding(toLength: max(cursor[0], rows[cursor[1]].count), withPad: " ", startingAt: 0)
+                    if Self.prompts.contains(where: { $0.count == cursor[0] && row == $0 }) { return last }
                 }
             }
-            try await Task.sleep(for: .milliseconds(50))
+            try await Task.sleep(for: .milliseconds(100))
         }
         throw TmuxError("no empty prompt within \(Int(seconds)) s; the screen:\n\(last)")
     }
