@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Backends", "HTTPSupport", "Tools", "TestSupport",
+                "Server", "Backends", "HTTPSupport", "ThreadlineCore", "Tools", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
