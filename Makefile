@@ -24,11 +24,19 @@ build: deps
 run: build
 	$(BIN) --config config
 
+# Every test command runs with THREADLINE_TEST_RUN set to this run's id, which the processes the tests
+# start inherit; at the end (whether the tests passed or not) none of them may still be alive.
+TEST_RUN := $(shell date +%s)-$(shell echo $$PPID)
+TESTING := THREADLINE_TEST_RUN=$(TEST_RUN)
+
 test: test-deps venv
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
-	python3 Tests/Fixtures/test_assistants_backend.py $(BIN)
-	$(VENV)/bin/python3 Tests/Fixtures/test_serve_sdk.py $(BIN)
+	@status=0; \
+	( set -x; $(TESTING) $(SWIFT) test --skip-build \
+	  && $(TESTING) python3 Tests/Fixtures/test_assistants_backend.py $(BIN) \
+	  && $(TESTING) $(VENV)/bin/python3 Tests/Fixtures/test_serve_sdk.py $(BIN) ) || status=1; \
+	scripts/check-test-leftovers.sh $(TEST_RUN) || status=1; \
+	exit $$status
 
 # The official openai-python SDK, for the serve conformance tests and the bench baseline.
 venv:

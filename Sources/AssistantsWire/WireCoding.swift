@@ -30,6 +30,19 @@ public struct APIErrorBody: Codable, Sendable, Equatable, Error {
         self.code = code
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case message, type, param, code
+    }
+
+    /// Every member, `null` when unset, as the API's error object always carries all four.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(message, forKey: .message)
+        try container.encode(type, forKey: .type)
+        try container.encode(param, forKey: .param)
+        try container.encode(code, forKey: .code)
+    }
+
     /// Decodes both `{"error": {...}}` and a bare `{...}` error object.
     public static func decode(from data: Data) -> APIErrorBody? {
         struct Wrapped: Decodable { var error: APIErrorBody }

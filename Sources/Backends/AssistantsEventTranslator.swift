@@ -41,7 +41,9 @@ public struct AssistantsEventTranslator: Sendable {
         case .run(phase: "completed", let run):
             return usage(of: run) + [.finished(.completed)]
         case .run(phase: "failed", let run):
-            return usage(of: run) + [.finished(.failed(run.lastError.map { "\($0.code): \($0.message)" } ?? "unknown error"))]
+            // server_error is the code of every failure without a more specific one: it names nothing.
+            let reason = run.lastError.map { $0.code == "server_error" ? $0.message : "\($0.code): \($0.message)" }
+            return usage(of: run) + [.finished(.failed(reason ?? "unknown error"))]
         case .run(phase: "incomplete", let run):
             return usage(of: run) + [.finished(.incomplete(run.incompleteDetails?.reason ?? "unknown reason"))]
         case .run(phase: "cancelled", _):

@@ -1,6 +1,8 @@
 import Backends
+import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// `threadline serve`: the Assistants v2 API of a `LocalEngine` over HTTP.
 public struct AssistantsServer: Sendable {
@@ -32,7 +34,23 @@ public struct AssistantsServer: Sendable {
     /// Serves until SIGINT or SIGTERM, lets requests in flight finish, then ends the runs still
     /// executing so none is left looking alive in the store.
     public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
-        try await application(onListening: onListening).runService()
+        do {
+            try await application(onListening: onListening).runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ServeError.portInUse(host: settings.host, port: settings.port)
+        }
         await engine.cancelActiveRuns()
+    }
+}
+
+/// `serve` could not start, in words.
+public enum ServeError: Error, Equatable, CustomStringConvertible {
+    case portInUse(host: String, port: Int)
+
+    public var description: String {
+        switch self {
+        case .portInUse(let host, let port):
+            "port \(port) on \(host) is already in use — stop what listens there, or give --port 0 to take a free port"
+        }
     }
 }

@@ -40,6 +40,16 @@ struct ListPage<Item: Encodable & Sendable>: Encodable {
         case hasMore = "has_more"
     }
 
+    /// `first_id` and `last_id` are `null` on an empty page, never missing.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(object, forKey: .object)
+        try container.encode(data, forKey: .data)
+        try container.encode(firstID, forKey: .firstID)
+        try container.encode(lastID, forKey: .lastID)
+        try container.encode(hasMore, forKey: .hasMore)
+    }
+
     init(_ page: Page<Item>, id: (Item) -> String) {
         data = page.items
         firstID = data.first.map(id)

@@ -1,4 +1,5 @@
 import Foundation
+import ThreadlineCore
 
 /// The persistent input history: one entry per line (newlines and backslashes escaped), mode
 /// 0600, at most `limit` entries, consecutive duplicates dropped.
@@ -57,10 +58,7 @@ public final class HistoryFile {
     }
 
     private func ensureDirectory() throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        guard !directory.isEmpty else { return }
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try StateDirectory.create((path as NSString).deletingLastPathComponent)
     }
 
     private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {

@@ -6,7 +6,7 @@ extension REPL {
     func perform(_ command: SlashCommand) async {
         do {
             switch command {
-            case .help: renderer.info(SlashCommandParser.helpText)
+            case .help: renderer.info(SlashCommandParser.helpText(width: renderer.width))
             case .instructions(let action): changeInstructions(action)
             case .new: try await startNewThread()
             case .threads: try await listThreads()
@@ -32,18 +32,24 @@ extension REPL {
         case .show: break
         case .clear: session.clearInstructions()
         case .sticky(let text): session.stickyInstructions = text
-        case .once(let text): session.onceInstructions = text
+        case .once(let text, let replace): session.setOnceInstructions(text, replacing: replace)
         case .add(let text): session.additionalInstructions = text
         }
         showInstructions()
     }
 
+    /// What the next run gets, from the same state the run reads, each part labelled with how long it lasts.
     func showInstructions() {
         var lines: [String] = []
-        if let once = session.onceInstructions { lines.append("instructions for the next run only: \(once)") }
-        if let sticky = session.stickyInstructions { lines.append("instructions (sticky): \(sticky)") }
+        let once = session.onceInstructions
+        if let once, session.onceReplaces { lines.append("next run only, instead of the instructions below: \(once)") }
+        if let sticky = session.stickyInstructions {
+            lines.append("instructions (sticky): \(sticky)")
+        } else {
+            lines.append("assistant's instructions (no override): \(assistantInstructions)")
+        }
         if let added = session.additionalInstructions { lines.append("additional instructions: \(added)") }
-        if lines.isEmpty { lines.append("assistant's instructions (no override): \(assistantInstructions)") }
+        if let once, !session.onceReplaces { lines.append("added for the next run only: \(once)") }
         lines.forEach(renderer.notice)
     }
 
@@ -55,22 +61,45 @@ extension REPL {
         renderer.notice(message)
     }
 
+    /// How many threads `/threads` lists, numbered for `/resume N`.
+    static let listedThreads = 20
+
     private func listThreads() async throws {
-        let threads = try await backend.listThreads(limit: 20)
+        let threads = try await backend.listThreads(limit: Self.listedThreads)
         guard !threads.isEmpty else { return renderer.info("no threads yet") }
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        for thread in threads {
+        let numberWidth = String(threads.count).count
+        for (index, thread) in threads.enumerated() {
             let marker = thread.id == session.threadID ? "*" : " "
+            let number = String(format: "%\(numberWidth)d", index + 1)
             let title = Renderer.truncated(thread.title ?? "(empty)", to: 60)
-            renderer.info("\(marker) \(thread.id)  \(formatter.string(from: thread.createdAt))  \(title)")
+            renderer.info(renderer.oneRow("\(number)\(marker) \(thread.id)  \(Renderer.shortDate(thread.createdAt))  \(title)"))
         }
+        renderer.notice("/resume N or /resume ID-PREFIX continues one")
     }
 
-    private func resume(_ id: String) async throws {
-        let thread = try await backend.thread(id: id)
+    private func resume(_ reference: String?) async throws {
+        guard let reference else { return try await listThreads() }
+        let thread = try await backend.thread(id: try await threadID(for: reference))
         session.threadID = thread.id
         renderer.notice("resumed thread \(thread.id)" + (thread.title.map { ": \($0)" } ?? ""))
+    }
+
+    /// The id of the thread numbered `reference` in `/threads`, or of the one whose id starts with it.
+    /// Anything else is taken as a whole id, which the backend knows or refuses.
+    private func threadID(for reference: String) async throws -> String {
+        let threads = try await backend.listThreads(limit: 1000)
+        if let number = Int(reference) {
+            guard number >= 1, number <= threads.count else {
+                throw ResumeError(description: "there is no thread \(number) — /threads lists them with their numbers")
+            }
+            return threads[number - 1].id
+        }
+        let matches = threads.filter { $0.id.hasPrefix(reference) }
+        guard matches.count <= 1 else {
+            throw ResumeError(
+                description: "\(reference) starts \(matches.count) thread ids — type more of the id, or use its number from /threads")
+        }
+        return matches.first?.id ?? reference
     }
 
     private func show() async {
@@ -158,4 +187,9 @@ extension REPL {
             renderer.error(Renderer.oneLine(error))
         }
     }
+}
+
+/// `/resume` named no thread it could pick.
+struct ResumeError: Error, CustomStringConvertible {
+    var description: String
 }

@@ -98,7 +98,7 @@ public final class Renderer: Sendable {
             break
         case .toolCallFinished(let result):
             breakLineIfNeeded()
-            let line = "→ " + Self.describe(result)
+            let line = oneRow("→ " + Self.describe(result))
             if interactive {
                 Self.write(styled(line, result.isError ? .red : .dim) + "\n", to: 1)
             } else {
@@ -123,8 +123,11 @@ public final class Renderer: Sendable {
                 Self.write(mark + "\n", to: 2)
             }
         }
-        Self.write("\n", to: 1)
-        if let problem = summary?.outcome.problem { notice(problem) }
+        // A run that failed before writing anything leaves stdout as it was, with no empty line.
+        if wroteText || summary?.outcome == .completed { Self.write("\n", to: 1) }
+        if let problem = summary?.outcome.problem {
+            summary?.outcome == .cancelled ? notice(problem) : self.error(problem)
+        }
         if let error { self.error(Self.oneLine(error)) }
         if let line = summary.map({ Self.statusLine($0, elapsed: elapsed) }), !line.isEmpty { notice(line) }
     }
@@ -192,6 +195,30 @@ public final class Renderer: Sendable {
 
     // MARK: everything else
 
+    /// The window's width in columns, for text laid out to fit it; 80 when unknown (piped).
+    public var width: Int { columns?() ?? 80 }
+
+    /// A one-row item (a tool call, a list row) cut with `…` to the window's width, so the
+    /// terminal never wraps it; whole when there is no window (piped).
+    public func oneRow(_ text: String) -> String {
+        columns?().map { Self.cut(text, to: $0) } ?? text
+    }
+
+    /// `text` on one line, at most `width` display columns: cut with `…` when longer.
+    static func cut(_ text: String, to width: Int) -> String {
+        let single = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard DisplayWidth.of(single) > width else { return single }
+        var kept = ""
+        var used = 0
+        for character in single {
+            let next = DisplayWidth.of(character: character)
+            if used + next > width - 1 { break }
+            kept.append(character)
+            used += next
+        }
+        return kept + "…"
+    }
+
     /// Output of a slash command (stdout when interactive, stderr when piped), sanitised.
     public func info(_ text: String) {
         infoLine(TerminalText.sanitized(text))
@@ -240,7 +267,7 @@ public final class Renderer: Sendable {
         guard !text.isEmpty else { return }
         let safe = TerminalText.sanitized(text)
         if interactive {
-            Self.write(styled(safe, .dim) + "\n", to: 1)
+            Self.write(styled(wrappedToWindow(safe), .dim) + "\n", to: 1)
         } else {
             Self.write(safe + "\n", to: 2)
         }
@@ -248,7 +275,21 @@ public final class Renderer: Sendable {
 
     /// One error line on stderr, sanitised: it may quote a server's message.
     public func error(_ text: String) {
-        Self.write(styled("error: " + TerminalText.sanitized(text), .red) + "\n", to: 2)
+        Self.write(styled(wrappedToWindow("error: " + TerminalText.sanitized(text)), .red) + "\n", to: 2)
+    }
+
+    /// Text wrapped to the window between words, by display width; as it is when there is no window.
+    private func wrappedToWindow(_ text: String) -> String {
+        guard let width = columns?() else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .flatMap { Self.wrapped(String($0), width: width) }.joined(separator: "\n")
+    }
+
+    /// `text` wrapped to `width` by display width between words (Hangul-safe), the first row after
+    /// `prefix` and the others after `hangingPrefix`: the one wrapping of replies, notices and `/help`.
+    static func wrapped(_ text: String, width: Int, prefix: String = "", hangingPrefix: String = "") -> [String] {
+        StyledWrapping.rows([StyledRun(text)], width: width, prefix: [StyledRun(prefix)], hangingPrefix: [StyledRun(hangingPrefix)])
+            .map(\.plainText)
     }
 
     enum Style: String {
@@ -283,7 +324,15 @@ public final class Renderer: Sendable {
         value.stringValue ?? value.jsonText
     }
 
-    static func truncated(_ text: String, to limit: Int) -> String {
+    /// `2026-11-30 21:05`, in local time, as thread lists show dates.
+    public static func shortDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
+    /// The text on one line, cut to `limit` characters with `…`.
+    public static func truncated(_ text: String, to limit: Int) -> String {
         let single = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return single.count > limit ? String(single.prefix(limit - 1)) + "…" : single
     }

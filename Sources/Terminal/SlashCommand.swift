@@ -6,8 +6,8 @@ public enum InstructionsAction: Sendable, Equatable {
     case clear
     /// Replaces the assistant's instructions for every following run.
     case sticky(String)
-    /// Replaces them for the next run only.
-    case once(String)
+    /// For the next run only: added to the instructions, or with `replace` used instead of them.
+    case once(String, replace: Bool)
     /// Adds to them for every following run.
     case add(String)
 }
@@ -18,7 +18,8 @@ public enum SlashCommand: Sendable, Equatable {
     case instructions(InstructionsAction)
     case new
     case threads
-    case resume(String)
+    /// A thread by id, unique id prefix or its number in `/threads`; nil: list them.
+    case resume(String?)
     case show
     case tools
     case model(String?)
@@ -62,14 +63,15 @@ extension SlashCommandSpec {
     public static let all: [SlashCommandSpec] = [
         simple("help", "show this help", .help),
         SlashCommandSpec(
-            name: "instructions", usage: "[--once|--add] TEXT | clear",
-            summary: "override the assistant's instructions (sticky; --once: next run; --add: additional); alone: show",
+            name: "instructions", usage: instructionsUsage,
+            summary: "override the assistant's instructions (sticky; --once: added for the next run, "
+                + "--once --replace: instead for the next run; --add: added to every run); alone or show: show",
             parse: parseInstructions),
         simple("new", "start a new thread (sticky instructions are kept)", .new),
         simple("threads", "list stored threads", .threads),
         SlashCommandSpec(
-            name: "resume", usage: "ID", summary: "continue a stored thread",
-            parse: { $0.isEmpty ? .failure(usageError("resume", "ID")) : .success(.resume($0)) }),
+            name: "resume", usage: "[N|ID]", summary: "continue thread N of /threads, or the one whose id starts with ID; alone: list",
+            parse: { .success(.resume($0.isEmpty ? nil : $0)) }),
         simple("show", "backend, model, thread, instructions and tools", .show),
         simple("tools", "list the tools and who serves them", .tools),
         SlashCommandSpec(
@@ -90,7 +92,7 @@ extension SlashCommandSpec {
         SlashCommandSpec(
             name: "copy", usage: "[N|reply]",
             summary: "copy code block N of the last reply (default: the last block; reply: all of it) to the clipboard", parse: parseCopy),
-        simple("quit", "leave (also Ctrl-D)", .quit),
+        simple("quit", "leave (also /exit and Ctrl-D)", .quit),
     ]
 
     private static func simple(_ name: String, _ summary: String, _ command: SlashCommand) -> SlashCommandSpec {
@@ -151,16 +153,51 @@ extension SlashCommandSpec {
         return .success(.copy(.codeBlock(number)))
     }
 
+    static let instructionsUsage = "[--once [--replace]|--add] [--] TEXT | show | clear"
+
+    /// Flags come first and are checked: a typo is an error, never text that replaces the sticky instructions.
+    /// `--` ends the flags, so text starting with `-`, `show` or `clear` can still be set.
     private static func parseInstructions(_ text: String) -> Result<SlashCommand, SlashCommandError> {
-        if text.isEmpty { return .success(.instructions(.show)) }
-        if text == "clear" { return .success(.instructions(.clear)) }
-        for (flag, make) in [("--once", InstructionsAction.once), ("--add", InstructionsAction.add)] {
-            guard text == flag || text.hasPrefix(flag + " ") else { continue }
-            let rest = text.dropFirst(flag.count).trimmingCharacters(in: .whitespaces)
-            return rest.isEmpty
-                ? .failure(usageError("instructions", "\(flag) TEXT")) : .success(.instructions(make(rest)))
+        var rest = Substring(text)
+        var flags: [String] = []
+        var endOfFlags = false
+        while rest.hasPrefix("-") {
+            let word = String(rest.prefix { !$0.isWhitespace })
+            rest = rest.dropFirst(word.count).drop { $0.isWhitespace }
+            if word == "--" {
+                endOfFlags = true
+                break
+            }
+            guard ["--once", "--replace", "--add"].contains(word) else {
+                return .failure(instructionsError("unknown option \(word)"))
+            }
+            flags.append(word)
         }
-        return .success(.instructions(.sticky(text)))
+        let body = String(rest)
+        if flags.isEmpty && !endOfFlags {
+            switch body {
+            case "", "show": return .success(.instructions(.show))
+            case "clear": return .success(.instructions(.clear))
+            default: break
+            }
+            if let word = ["show", "clear"].first(where: { body.hasPrefix($0 + " ") }) {
+                return .failure(
+                    SlashCommandError(
+                        description: "/instructions \(word) takes no text (nothing changed) — "
+                            + "to set instructions that start with \"\(word)\", write /instructions -- \(body)"))
+            }
+        }
+        if Set(flags).count != flags.count { return .failure(instructionsError("an option is given twice")) }
+        if flags.contains("--replace") && !flags.contains("--once") { return .failure(instructionsError("--replace goes with --once")) }
+        if flags.contains("--add") && flags.contains("--once") { return .failure(instructionsError("--add and --once do not go together")) }
+        guard !body.isEmpty else { return .failure(instructionsError("the instructions text is missing")) }
+        if flags.contains("--once") { return .success(.instructions(.once(body, replace: flags.contains("--replace")))) }
+        if flags.contains("--add") { return .success(.instructions(.add(body))) }
+        return .success(.instructions(.sticky(body)))
+    }
+
+    private static func instructionsError(_ problem: String) -> SlashCommandError {
+        SlashCommandError(description: "\(problem) — usage: /instructions \(instructionsUsage)")
     }
 }
 
@@ -211,16 +248,35 @@ public enum SlashCommandParser {
         return a.isEmpty ? b.count : previous[b.count]
     }
 
-    /// The `/help` text, generated from the table.
-    public static var helpText: String {
+    /// The `/help` text for a window `width` columns wide, generated from the table: names in a
+    /// column sized to fit them with the summaries wrapped beside it, or, when that leaves the
+    /// summaries too little room, each summary wrapped under its name. Nothing is wider than `width`.
+    public static func helpText(width: Int) -> String {
         let rows = SlashCommandSpec.all.map { spec -> (String, String) in
             ("/" + spec.name + (spec.usage.isEmpty ? "" : " " + spec.usage), spec.summary)
         }
-        let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }
-            .joined(separator: "\n")
-            + "\n\nCtrl-C cancels a reply, Ctrl-R searches history, Tab completes commands, //text sends \"/text\".\n"
-            + "Ctrl-J or Alt-Enter starts a new line; a line of \"\"\" opens a block up to the next \"\"\"; a paste is one message;\n"
-            + "Ctrl-X Ctrl-E edits the input in $VISUAL/$EDITOR."
+        // A name much longer than the others gets a row of its own rather than widening the column.
+        let nameWidth = (rows.map { DisplayWidth.of($0.0) }.filter { $0 <= 28 }.max() ?? 0) + 2
+        let besideName = width - nameWidth >= 30
+        let indent = String(repeating: " ", count: nameWidth)
+        var lines: [String] = []
+        for (name, summary) in rows {
+            if besideName {
+                let fits = DisplayWidth.of(name) + 2 <= nameWidth
+                if !fits { lines += Renderer.wrapped(name, width: width) }
+                let first = fits ? name + String(repeating: " ", count: nameWidth - DisplayWidth.of(name)) : indent
+                lines += Renderer.wrapped(summary, width: width, prefix: first, hangingPrefix: indent)
+            } else {
+                lines += Renderer.wrapped(name, width: width)
+                lines += Renderer.wrapped(summary, width: width, prefix: "    ", hangingPrefix: "    ")
+            }
+        }
+        let keys = [
+            "Ctrl-C cancels a reply, Ctrl-R searches history, Tab completes commands, //text sends \"/text\".",
+            "Ctrl-J or Alt-Enter starts a new line; a line of \"\"\" opens a block up to the next \"\"\"; a paste is one message;",
+            "Ctrl-X Ctrl-E edits the input in $VISUAL/$EDITOR.",
+        ]
+        return (lines + [""] + keys.flatMap { Renderer.wrapped($0, width: width) }).joined(separator: "\n")
     }
+
 }

@@ -46,6 +46,11 @@ public enum RunOutcome: Sendable, Equatable {
     case incomplete(String)
     case expired
 
+    /// True when the run failed, was cut short or expired (not when it completed or was cancelled).
+    public var isFailure: Bool {
+        self != .completed && self != .cancelled
+    }
+
     /// A one-line reason for anything but success.
     public var problem: String? {
         switch self {

@@ -31,14 +31,19 @@ public struct StatePaths: Sendable, Equatable {
     }
 
     /// The directory to read assistant.json and tools.json from: `flag` (`--config DIR`), which
-    /// must be a directory, else `configDirectory` when it is one, else nil for the built-in files.
+    /// must be a directory holding at least one of them, else `configDirectory` when it is one,
+    /// else nil for the built-in files.
     /// `THREADLINE_HOME` replaces the XDG directories rather than adding to them: with it set, a
     /// missing `$THREADLINE_HOME/config` means the built-in files, not `$XDG_CONFIG_HOME/threadline`.
     public func resolvedConfigDirectory(
         flag: String?, isDirectory: (String) -> Bool = StatePaths.isDirectory
     ) throws(ConfigDirectoryError) -> String? {
         if let flag {
-            guard isDirectory(flag) else { throw ConfigDirectoryError(path: flag) }
+            guard isDirectory(flag) else {
+                throw ConfigDirectoryError(path: flag, reason: FileManager.default.fileExists(atPath: flag) ? .isFile : .missing)
+            }
+            let files = ["assistant.json", "tools.json"].map { flag + "/" + $0 }
+            guard files.contains(where: FileManager.default.fileExists) else { throw ConfigDirectoryError(path: flag, reason: .empty) }
             return flag
         }
         return isDirectory(configDirectory) ? configDirectory : nil
@@ -51,13 +56,32 @@ public struct StatePaths: Sendable, Equatable {
     }
 }
 
-/// `--config DIR` named something that is not a directory.
+/// `--config DIR` named something that is not a configuration directory.
 public struct ConfigDirectoryError: Error, Equatable, CustomStringConvertible {
     /// The path as given.
     public var path: String
+    public var reason: Reason
+
+    /// What is wrong with the path.
+    public enum Reason: Sendable, Equatable {
+        case missing
+        case isFile
+        /// A directory with neither assistant.json nor tools.json.
+        case empty
+    }
 
     /// The error for `--config path`.
-    public init(path: String) { self.path = path }
+    public init(path: String, reason: Reason) {
+        self.path = path
+        self.reason = reason
+    }
 
-    public var description: String { "--config \(path): no such directory" }
+    public var description: String {
+        let fix = "give a directory with assistant.json and/or tools.json, or leave out --config for the built-in assistant"
+        switch reason {
+        case .missing: return "--config \(path) does not exist — \(fix)"
+        case .isFile: return "--config \(path) is a file, not a directory — \(fix)"
+        case .empty: return "--config \(path) holds neither assistant.json nor tools.json — \(fix)"
+        }
+    }
 }

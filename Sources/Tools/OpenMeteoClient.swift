@@ -85,7 +85,7 @@ struct OpenMeteoClient: Sendable {
         do {
             return try await geocoding.json(.GET, "/search?" + Self.encode(query), as: Answer.self).results ?? []
         } catch let error as HTTPError {
-            throw ToolError("Open-Meteo geocoding failed: \(error)")
+            throw ToolError("Open-Meteo geocoding failed: \(error.summary)")
         }
     }
 
@@ -95,7 +95,7 @@ struct OpenMeteoClient: Sendable {
         do {
             return try await forecasts.json(.GET, "/forecast?" + Self.encode(query), as: Forecast.self)
         } catch let error as HTTPError {
-            throw ToolError("Open-Meteo forecast failed: \(error)")
+            throw ToolError("Open-Meteo forecast failed: \(error.summary)")
         }
     }
 

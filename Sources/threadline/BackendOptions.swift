@@ -78,7 +78,7 @@ struct BackendOptions: ParsableArguments {
             if let model { await backend.setModel(model) }
             return backend
         case .chat:
-            guard let baseURL = HTTPOptions.baseURL(flag: baseURL, environment: environment) else {
+            guard let baseURL = try HTTPOptions.baseURL(flag: baseURL, environment: environment) else {
                 throw ValidationError(
                     "--backend chat needs --base-url URL (or OPENAI_BASE_URL), e.g. http://localhost:11434/v1 for Ollama")
             }
@@ -88,7 +88,7 @@ struct BackendOptions: ParsableArguments {
             if let model = self.model { await backend.setModel(model) }
             return backend
         case .assistants:
-            guard let baseURL = HTTPOptions.baseURL(flag: baseURL, environment: environment) else {
+            guard let baseURL = try HTTPOptions.baseURL(flag: baseURL, environment: environment) else {
                 throw ValidationError("--backend assistants needs --base-url URL (or OPENAI_BASE_URL)")
             }
             let backend = try await AssistantsHTTPBackend(
@@ -97,7 +97,7 @@ struct BackendOptions: ParsableArguments {
             if let model { await backend.setModel(model) }
             return backend
         case .responses:
-            let baseURL = HTTPOptions.baseURL(flag: baseURL, environment: environment) ?? Self.openAIBaseURL
+            let baseURL = try HTTPOptions.baseURL(flag: baseURL, environment: environment) ?? Self.openAIBaseURL
             let settings = http.settings(baseURL: baseURL, environment: environment)
             if settings.apiKey == nil, URL(string: baseURL)?.host == URL(string: Self.openAIBaseURL)?.host {
                 throw ValidationError("--backend responses on \(baseURL) needs OPENAI_API_KEY")

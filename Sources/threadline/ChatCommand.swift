@@ -100,6 +100,9 @@ struct ChatCommand: AsyncParsableCommand {
         guard let given = prompt ?? (question.isEmpty ? nil : question.joined(separator: " ")) else { return nil }
         var text = given
         if given == "-" {
+            if TerminalInfo.stdinIsTTY {
+                Renderer(interactive: false, color: false).notice("reading the message from the terminal; end it with Ctrl-D")
+            }
             guard let input = String(validating: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) else {
                 throw OneShotError(description: "stdin is not valid UTF-8; nothing sent")
             }
@@ -116,7 +119,15 @@ struct ChatCommand: AsyncParsableCommand {
 
     private func openThread(_ backend: any ChatBackend) async throws -> String {
         if let thread { return try await backend.thread(id: thread).id }
-        if continueLast, let recent = try await backend.listThreads(limit: 50).first(where: { $0.title != nil }) {
+        // Said on stderr, so a one-shot's stdout stays the reply alone.
+        let stderr = Renderer(interactive: false, color: false)
+        if continueLast {
+            guard let recent = try await backend.listThreads(limit: 50).first(where: { $0.title != nil }) else {
+                stderr.notice("no thread to continue yet; starting a new one")
+                return try await backend.createThread().id
+            }
+            let title = Renderer.truncated(recent.title ?? "", to: 60)
+            stderr.notice("continuing thread \(recent.id) (started \(Renderer.shortDate(recent.createdAt))): \(title)")
             return recent.id
         }
         return try await backend.createThread().id

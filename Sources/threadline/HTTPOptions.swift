@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HTTPSupport
 import ThreadlineCore
 
@@ -26,8 +27,15 @@ struct HTTPOptions: ParsableArguments {
             proxy: HTTPSettings.proxy(for: baseURL, environment: environment))
     }
 
-    /// The server to use: `--base-url`, else OPENAI_BASE_URL; empty counts as unset.
-    static func baseURL(flag: String?, environment: [String: String]) -> String? {
-        (flag ?? environment["OPENAI_BASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+    /// The server to use: `--base-url`, else OPENAI_BASE_URL; empty counts as unset. A URL that
+    /// cannot be a server is refused before any request; one without `/v1` is warned about.
+    static func baseURL(flag: String?, environment: [String: String]) throws -> String? {
+        guard let url = (flag ?? environment["OPENAI_BASE_URL"]).flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        let source = flag == nil ? "OPENAI_BASE_URL" : "--base-url"
+        if let problem = BaseURLCheck.problem(url, source: source) { throw ValidationError(problem) }
+        if let hint = BaseURLCheck.versionHint(url, source: source) {
+            FileHandle.standardError.write(Data("warning: \(hint)\n".utf8))
+        }
+        return url
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Backends
 import Foundation
 import Server
+import Terminal
 import ThreadlineSettings
 
 /// `threadline serve`: the local engine as an Assistants v2 server, for the SDKs and for
@@ -63,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("threadline serve: \(error)\n".utf8))
+            Renderer(interactive: false, color: false).error(Renderer.oneLine(error))
             throw ExitCode.failure
         }
         let server = AssistantsServer(engine: engine, settings: settings)
@@ -82,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         case .demo:
             return DemoModel(deltaDelay: BackendOptions.demoDelay(environment))
         case .chat:
-            guard let baseURL = HTTPOptions.baseURL(flag: baseURL, environment: environment) else {
+            guard let baseURL = try HTTPOptions.baseURL(flag: baseURL, environment: environment) else {
                 throw ValidationError("serve --backend chat needs --base-url URL (or OPENAI_BASE_URL), e.g. http://localhost:11434/v1")
             }
             return ChatCompletionsModel(settings: http.settings(baseURL: baseURL, environment: environment), model: model)

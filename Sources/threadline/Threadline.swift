@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Terminal
 
 @main
 struct Threadline: AsyncParsableCommand {
@@ -13,4 +15,30 @@ struct Threadline: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [ChatCommand.self, ServeCommand.self, ThreadsCommand.self],
         defaultSubcommand: ChatCommand.self)
+
+    /// Runs the command; a bad flag or setting is one line in the house style
+    /// (`error: WHAT — WHAT TO DO`), never ArgumentParser's `Error:` followed by the usage.
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let message = message(for: error)
+            let code = exitCode(for: error)
+            // Help, --version and quiet exit codes keep ArgumentParser's handling.
+            guard code != .success, !message.isEmpty else { exit(withError: error) }
+            Renderer(interactive: false, color: false).error(usageLine(message))
+            Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// The message with what to do: its own hint when it has one, else where the options are listed.
+    static func usageLine(_ message: String) -> String {
+        let line = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.contains(" — ") ? line : line + " — threadline --help lists the options"
+    }
 }

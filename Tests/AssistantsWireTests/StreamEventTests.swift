@@ -105,6 +105,15 @@ struct StreamEventTests {
         #expect(json["error"]?["code"]?.stringValue == "rate_limit_exceeded")
     }
 
+    /// The error object always has its four members, unset ones as `null`, as the SDKs expect.
+    @Test func errorObjectCarriesParamAndCodeEvenWhenUnset() throws {
+        let data = try WireCoding.encoder().encode(APIErrorBody(message: "No thread found.", type: "invalid_request_error"))
+        let json = try JSONValue.parse(String(decoding: data, as: UTF8.self))
+        #expect(json.objectValue?.keys.sorted() == ["code", "message", "param", "type"])
+        #expect(json["param"] == .null && json["code"] == .null)
+        #expect(APIErrorBody.decode(from: data) == APIErrorBody(message: "No thread found.", type: "invalid_request_error"))
+    }
+
     // MARK: decoding hand-written, OpenAI-shaped payloads
 
     @Test func decodesThreadCreated() throws {

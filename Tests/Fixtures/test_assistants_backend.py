@@ -147,7 +147,8 @@ def unauthorized_is_one_line_without_the_key():
             secret = "sk-wrong-secret-123"
             code, out, err = threadline(server, [SEED], home, key=secret)
             assert code != 0
-            assert "HTTP 401: Incorrect API key provided." in err, err
+            assert "HTTP 401 Unauthorized: Incorrect API key provided." in err, err
+            assert "— set OPENAI_API_KEY" in err, err
             assert secret not in err and secret not in out
             assert len(server.requests("/assistants")) == 1, "401 is not retried"
 

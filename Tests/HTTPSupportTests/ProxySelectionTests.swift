@@ -83,8 +83,18 @@ struct HTTPSettingsTests {
     @Test func errorsReadAsOneLine() {
         #expect(HTTPError.api(status: 503, body: nil).description == "HTTP 503 from the server")
         let limited = APIErrorBody(message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded")
-        #expect(HTTPError.api(status: 429, body: limited).description == "HTTP 429: Rate limit reached (requests, rate_limit_exceeded)")
-        #expect(HTTPError.api(status: 401, body: APIErrorBody(message: "Bad key")).description == "HTTP 401: Bad key")
+        #expect(
+            HTTPError.api(status: 429, body: limited).description
+                == "HTTP 429 Too Many Requests: Rate limit reached (requests, rate_limit_exceeded) — too many requests or no quota "
+                + "left: wait and try again, or check the account's limits")
+        #expect(
+            HTTPError.api(status: 401, body: APIErrorBody(message: "Bad key")).description
+                == "HTTP 401 Unauthorized: Bad key — set OPENAI_API_KEY to a key this server accepts")
+        #expect(HTTPError.api(status: 401, body: APIErrorBody(message: "Bad key")).summary == "HTTP 401 Unauthorized: Bad key")
+        #expect(
+            HTTPError.api(status: 404, body: nil).description
+                == "HTTP 404 Not Found from the server — check --base-url (OpenAI-compatible servers usually end it in /v1) and --model")
+        #expect(HTTPError.api(status: 403, body: nil).description.hasPrefix("HTTP 403 Forbidden from the server — the key may not"))
         #expect(HTTPError.connection("connection refused").description == "cannot reach the server: connection refused")
         #expect(HTTPError.timeout("connecting to the server").description == "timed out: connecting to the server")
         #expect(HTTPError.streamCut("eof").description == "the stream broke off: eof")

@@ -76,7 +76,9 @@ import Tools
             "POST", "/v1/conversations", .error(status: 401, message: "Incorrect API key provided.", type: "invalid_request_error"))
         let output = try await run(["hi"], ["--backend", "responses", "--base-url", server.baseURL + "/v1"], key: "sk-wrong-secret")
         #expect(output.status != 0)
-        #expect(output.stderr.contains("HTTP 401: Incorrect API key provided."))
+        #expect(
+            output.stderr.contains(
+                "error: HTTP 401 Unauthorized: Incorrect API key provided. (invalid_request_error) — set OPENAI_API_KEY to a key"))
         #expect(!(output.stdout + output.stderr).contains("sk-wrong-secret"))
         #expect(server.requests.first?.headers["authorization"] == "Bearer sk-wrong-secret")
     }

@@ -52,8 +52,7 @@ import Testing
         let session = try TmuxSession(command: command(server), width: width, height: 14)
         try await session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
         try session.setOption("set-clipboard", "on")
-        try session.type("weather?")
-        try session.press("Enter")
+        try await session.enter("weather?")
         try await session.waitFor { $0.contains("tokens") }
         let rows = try session.history().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         func once(_ row: String) { #expect(rows.filter { $0 == row }.count == 1, "\(row) once in\n\(rows.joined(separator: "\n"))") }
@@ -70,15 +69,12 @@ import Testing
         #expect(!rows.contains { $0.contains("**") || $0.contains("```") || $0.contains("|---") }, "\(rows)")
         let styled = try session.styledScreen()
         #expect(styled.contains("48;5;236"), "the code block has its background")
-        try session.type("/copy 1")
-        try session.press("Enter")
+        try await session.enter("/copy 1")
         try await session.waitFor { $0.contains("copied code block 1") }
         #expect(session.pasteBuffer() == Self.code)
         // Raw again: /history shows the reply as the model wrote it.
-        try session.type("/render raw")
-        try session.press("Enter")
-        try session.type("/history")
-        try session.press("Enter")
+        try await session.enter("/render raw")
+        try await session.enter("/history")
         let raw = try await session.waitFor { $0.contains("```swift") }
         #expect(raw.contains("| 부산 | 14°C | 25% |"))
         try session.press("C-d")
@@ -92,8 +88,7 @@ import Testing
             .sse(ChatCompletionsStreamFixture.truncated(["The **first** line stays.\n", long])).stalling())
         let session = try TmuxSession(command: command(server), width: 60, height: 14)
         try await session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
-        try session.type("go")
-        try session.press("Enter")
+        try await session.enter("go")
         try await session.waitFor { $0.contains("while it") }
         try session.resize(width: 40, height: 14)
         try await Task.sleep(for: .milliseconds(300))

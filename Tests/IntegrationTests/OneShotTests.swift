@@ -104,6 +104,8 @@ import Tools
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
         try spawning { try process.run() }
+        TestChildren.shared.track(process)
+        defer { TestChildren.shared.end(process) }
         let firstBytes = await Task.detached { stdout.fileHandleForReading.availableData }.value
         #expect(!firstBytes.isEmpty, "the reply had started")
         send(process)

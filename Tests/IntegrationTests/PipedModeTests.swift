@@ -61,6 +61,39 @@ import Tools
         #expect(!replies[1].contains("Captain"))
     }
 
+    /// `/instructions show`, a typo and `--once` all keep the sticky override; only `--once --replace` sets it aside, for one run.
+    @Test func stickyInstructionsSurviveShowTyposAndOnce() throws {
+        let question = "What's the temperature in Seoul?"
+        let output = try run([
+            "/instructions 사용자를 고객님이라고 부르세요.",
+            "/instructions show",
+            "/instructions clear now",
+            "/instructions --onse Call the user Captain.",
+            "/instructions --once Call the user Captain.",
+            question,
+            "/instructions --once --replace Call the user Captain.",
+            "/show",
+            question,
+            question,
+            "/instructions",
+        ])
+        #expect(output.status == 0)
+        let replies = output.stdout.components(separatedBy: "Anything else you'd like to know?")
+        #expect(replies.count == 4)
+        #expect(replies[0].contains("고객님, "))
+        #expect(replies[1].contains("Captain, "))
+        #expect(replies[2].contains("고객님, "))
+        #expect(!output.stdout.contains("show"))
+        let stderr = output.stderr
+        #expect(stderr.contains("error: /instructions clear takes no text (nothing changed) — "))
+        #expect(stderr.contains("error: unknown option --onse — usage: /instructions "))
+        #expect(stderr.contains("added for the next run only: Call the user Captain."))
+        #expect(stderr.contains("next run only, instead of the instructions below: Call the user Captain."))
+        // Every listing, the last one after the runs included, still names the sticky override.
+        let sticky = "instructions (sticky): 사용자를 고객님이라고 부르세요."
+        #expect(stderr.components(separatedBy: sticky).count - 1 == 6)
+    }
+
     @Test func newStartsADifferentThread() throws {
         let output = try run(["/show", Self.seedQuestion, "/new", "/show"])
         let ids = threadIDs(in: output.stderr)
@@ -75,6 +108,8 @@ import Tools
         let second = try run(["/show", "/history", "What's the weather in Seoul for the next 3 days?"], arguments: ["--continue"])
         #expect(second.status == 0)
         #expect(threadIDs(in: second.stderr).first == firstThread)
+        #expect(second.stderr.hasPrefix("continuing thread \(firstThread) (started "), "\(second.stderr)")
+        #expect(second.stderr.split(separator: "\n").first?.hasSuffix("): \(Self.seedQuestion)") == true)
         #expect(second.stderr.contains("you> \(Self.seedQuestion)"))
         #expect(second.stderr.contains("다른 도움이 필요하시면 알려주세요!"))
         #expect(second.stdout.contains("3-day forecast for Seoul"))
@@ -82,13 +117,53 @@ import Tools
         #expect(third.stderr.contains("What's the weather in Seoul for the next 3 days?"))
     }
 
+    @Test func resumeTakesTheNumberFromThreadsOrAnIdPrefixAndListsWhenBare() throws {
+        let first = try #require(threadIDs(in: try run(["/show", Self.seedQuestion]).stderr).first)
+        let second = try #require(threadIDs(in: try run(["/show", "What's the temperature in Seoul?"]).stderr).first)
+        // Most recently used first: this session's own thread, then the second, then the first.
+        let output = try run([
+            "/threads", "/resume 3", "/show", "/resume \(second.prefix(12))", "/show", "/resume", "/resume 99", "/resume thread_",
+        ])
+        #expect(output.status == 0)
+        let rows = output.stderr.split(separator: "\n").map(String.init)
+        #expect(rows.contains { $0.hasPrefix("2  \(second)") }, "\(rows)")
+        #expect(rows.contains { $0.hasPrefix("3  \(first)") }, "\(rows)")
+        #expect(threadIDs(in: output.stderr) == [first, second])
+        #expect(output.stderr.contains("resumed thread \(first): \(Self.seedQuestion)"))
+        #expect(output.stderr.contains("resumed thread \(second): What's the temperature in Seoul?"))
+        // Bare /resume lists again, now with the second thread marked current.
+        #expect(rows.contains { $0.hasPrefix("2* \(second)") }, "\(rows)")
+        #expect(output.stderr.contains("error: there is no thread 99 — /threads lists them with their numbers"))
+        #expect(output.stderr.contains("error: thread_ starts 3 thread ids — type more of the id, or use its number from /threads"))
+    }
+
+    @Test func continueWithNothingToContinueSaysSo() throws {
+        let output = try run(["/show"], arguments: ["--continue"])
+        #expect(output.status == 0)
+        #expect(output.stderr.hasPrefix("no thread to continue yet; starting a new one\n"))
+    }
+
+    @Test func pruneDeletesOnlyThreadsWithoutMessages() throws {
+        let kept = try #require(threadIDs(in: try run(["/show", Self.seedQuestion]).stderr).first)
+        _ = try run(["/show"])
+        _ = try run([])
+        let young = try run([], arguments: ["threads", "prune"])
+        #expect(young.stdout == "deleted 0 empty threads\n", "an hour must pass by default")
+        let pruned = try run([], arguments: ["threads", "prune", "--older-than", "0"])
+        #expect(pruned.status == 0)
+        #expect(pruned.stdout == "deleted 2 empty threads\n")
+        let left = try run([], arguments: ["threads", "list"]).stdout.split(separator: "\n")
+        #expect(left.count == 1)
+        #expect(left.first?.hasPrefix(kept) == true)
+    }
+
     @Test func slashCommandErrorsAreNeverSentToTheModel() throws {
-        let output = try run(["/bogus", "/instrctions hi", "/resume"])
+        let output = try run(["/bogus", "/instrctions hi", "/new now"])
         #expect(output.status == 0)
         #expect(output.stdout.isEmpty)
         #expect(output.stderr.contains("error: unknown command /bogus"))
         #expect(output.stderr.contains("did you mean /instructions?"))
-        #expect(output.stderr.contains("usage: /resume ID"))
+        #expect(output.stderr.contains("/new takes no arguments"))
     }
 
     @Test func invalidUTF8LineIsSkippedWithAnErrorAndTheRestGoesOn() throws {

@@ -22,17 +22,12 @@ import Tools
         return session
     }
 
-    func enter(_ session: TmuxSession, _ line: String) async throws {
-        try session.type(line)
-        try session.press("Enter")
-    }
-
     func occurrences(_ text: String, in screen: String) -> Int { screen.components(separatedBy: text).count - 1 }
 
     /// Saves the thread as JSON from the REPL and returns its user messages and entry roles.
     func savedThread(_ session: TmuxSession, name: String) async throws -> (users: [String], roles: [String]) {
         let path = home.file(name)
-        try await enter(session, "/save \(path)")
+        try await session.enter("/save \(path)")
         try await session.waitFor { $0.contains("entries to \(path)") }
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
         let entries = try #require(object?["entries"] as? [[String: Any]])
@@ -57,19 +52,23 @@ import Tools
 
     @Test func tripleQuoteBlockAndCtrlJKeepLinesTogetherAndHistoryRecallsThemWhole() async throws {
         let session = try await start()
-        try await enter(session, "\"\"\"")
+        try await session.enter("\"\"\"")
         try await session.waitFor { $0.split(separator: "\n").last { !$0.isEmpty }?.hasPrefix("...") ?? false }
-        try await enter(session, "What's the temperature in Busan?")
-        try await enter(session, "/help is text here")
-        try await enter(session, "\"\"\"")
+        try await session.enter("What's the temperature in Busan?")
+        try await session.enter("/help is text here")
+        try await session.enter("\"\"\"")
         let first = try await session.waitFor { $0.contains(Self.closing) }
         #expect(!first.contains("unknown command"))
+        // Each key waits for the one before it to show: keys arriving in one read are taken as a paste.
+        try await session.waitForEmptyPrompt()
         try session.type("line one")
+        try await session.waitFor { $0.contains("> line one") }
         try session.press("C-j")
-        try await session.waitFor { $0.contains("... ") || $0.split(separator: "\n").contains("...") }
+        try await session.waitFor { $0.contains("> line one\n...") }
         // Alt-Enter (ESC CR) continues the input as Ctrl-J does.
         try session.press("M-Enter")
-        try await enter(session, "What's the temperature in Seoul?")
+        try await session.waitFor { $0.contains("> line one\n...\n...") }
+        try await session.enter("What's the temperature in Seoul?")
         try await session.waitFor { occurrences(Self.closing, in: $0) == 2 }
         // ↑ brings back the two-line entry whole; Enter sends it again as one message.
         try session.press("Up")
@@ -83,13 +82,40 @@ import Tools
         #expect(history.contains("line one\\n\\nWhat's the temperature in Seoul?\n"), "one history entry: \(history)")
     }
 
+    /// `/help` at 50 and 100 columns: every word of every description whole on the screen (the
+    /// terminal's own wrapping would split some), and `/instructions show` keeps the sticky override.
+    @Test(arguments: [50, 100])
+    func helpFitsTheWindowAndInstructionsShowKeepsTheOverride(width: Int) async throws {
+        let session = try await start(width: width)
+        try await session.enter("/help")
+        try await session.waitFor { $0.contains("$VISUAL/$EDITOR.") }
+        let words = Set(try session.history().split(whereSeparator: \.isWhitespace).map(String.init))
+        let summaries = [
+            "copy code block N of the last reply (default: the last block; reply: all of it) to the clipboard",
+            "write the message in $VISUAL/$EDITOR (prefilled with TEXT or the last message)",
+            "run the last message again (the previous reply stays, marked superseded)",
+        ]
+        for word in summaries.flatMap({ $0.split(separator: " ") }) {
+            #expect(words.contains(String(word)), "\(word) whole at \(width) columns")
+        }
+        try await session.enter("/instructions 사용자를 고객님이라고 부르세요.")
+        try await session.enter("/instructions show")
+        try await session.enter("What's the temperature in Seoul?")
+        let answered = try await session.waitFor { $0.contains(Self.closing) }
+        #expect(answered.contains("고객님, "), "the sticky override still applies")
+        // Both listings, the notice wrapped between words at 50 columns.
+        #expect(occurrences("instructions (sticky):", in: answered) == 2, "\(answered)")
+        let shown = Set(try session.history().split(whereSeparator: \.isWhitespace).map(String.init))
+        #expect(shown.isSuperset(of: ["사용자를", "고객님이라고", "부르세요."]), "no Hangul word split at \(width) columns")
+    }
+
     @Test func hangulRepliesWrapBetweenWordsAtTheTerminalWidth() async throws {
         // At 30 columns each sentence of the rendered reply fills one row when wrapped by display
         // width; the terminal's own wrapping would cut "오늘" off the first row instead.
         let temperature = DemoWeather.temperature(location: "부산/경상남도")
         let rain = Int((DemoWeather.rainProbability(location: "부산/경상남도") * 100).rounded())
         let session = try await start(width: 30, color: true)
-        try await enter(session, "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?")
+        try await session.enter("오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?")
         let screen = try await session.waitFor { $0.contains("알려주세요!") }
         let rows = screen.split(separator: "\n").map(String.init)
         #expect(rows.contains("부산의 현재 기온은 \(temperature)°C입니다."), "\(rows)")
@@ -104,13 +130,13 @@ import Tools
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script)
         try "What's the temperature in Seoul?\n".write(toFile: source, atomically: true, encoding: .utf8)
         let session = try await start(environment: ["EDITOR": script, "VISUAL": ""])
-        try await enter(session, "/edit")
+        try await session.enter("/edit")
         let answered = try await session.waitFor { $0.contains(Self.closing) }
         #expect(answered.contains("> What's the temperature in Seoul?"), "what is sent is shown")
         #expect(answered.contains("It is currently"))
         // The next /edit starts from the last message; an emptied file sends nothing.
         try "\n\n".write(toFile: source, atomically: true, encoding: .utf8)
-        try await enter(session, "/edit")
+        try await session.enter("/edit")
         let cancelled = try await session.waitFor { $0.contains("empty or unsaved file: nothing sent") }
         #expect(occurrences(Self.closing, in: cancelled) == 1)
         #expect(try String(contentsOfFile: seen, encoding: .utf8) == "What's the temperature in Seoul?")
@@ -119,14 +145,14 @@ import Tools
 
     @Test func retryRunsTheLastMessageAgainAndMarksTheOldReplySuperseded() async throws {
         let session = try await start()
-        try await enter(session, "/retry")
+        try await session.enter("/retry")
         try await session.waitFor { $0.contains("nothing to retry") }
-        try await enter(session, "What's the temperature in Seoul?")
+        try await session.enter("What's the temperature in Seoul?")
         try await session.waitFor { $0.contains(Self.closing) }
-        try await enter(session, "/retry")
+        try await session.enter("/retry")
         let retried = try await session.waitFor { occurrences(Self.closing, in: $0) == 2 }
         #expect(retried.contains("retrying: What's the temperature in Seoul?"))
-        try await enter(session, "/history")
+        try await session.enter("/history")
         let history = try await session.waitFor { $0.contains("[superseded]") }
         #expect(occurrences("[superseded]", in: history) == 1)
         let saved = try await savedThread(session, name: "retry.json")
@@ -134,14 +160,14 @@ import Tools
         #expect(saved.roles.filter { $0 == "assistant" }.count == 2)
         // Markdown holds every turn, the superseded reply included.
         let markdownPath = home.file("retry.md")
-        try await enter(session, "/save \(markdownPath)")
+        try await session.enter("/save \(markdownPath)")
         try await session.waitFor { $0.contains("entries to \(markdownPath)") }
         let markdown = try String(contentsOfFile: markdownPath, encoding: .utf8)
         #expect(occurrences("## Assistant", in: markdown) == 2)
         #expect(markdown.contains("## You\n\nWhat's the temperature in Seoul?"))
         #expect(markdown.contains("superseded by a retry"))
         #expect(markdown.contains("**Tool call** `get_current_temperature`"))
-        try await enter(session, "/save \(markdownPath)")
+        try await session.enter("/save \(markdownPath)")
         try await session.waitFor { $0.contains("--force replaces it") }
     }
 }

@@ -30,8 +30,7 @@ import Tools
         let temperature = DemoWeather.temperature(location: "부산/경상남도")
         do {
             let session = try await startREPL()
-            try session.type(question)
-            try session.press("Enter")
+            try await session.enter(question)
             let screen = try await session.waitFor { $0.contains("다른 도움이 필요하시면 알려주세요!") }
             #expect(screen.contains("> " + question), "typed Hangul must be echoed intact")
             #expect(screen.contains("→ get_current_temperature(location: 부산/경상남도) = \(temperature)°C"))
@@ -56,19 +55,18 @@ import Tools
 
     @Test func ctrlCCancelsTheReplyKeepsThePartialTextAndTheSessionGoesOn() async throws {
         let session = try await startREPL(delayMilliseconds: 150)
-        try session.type("What's the weather in Seoul for the next 5 days?")
-        try session.press("Enter")
+        try await session.enter("What's the weather in Seoul for the next 5 days?")
         try await session.waitFor { $0.contains("Here is the 5-day") }
         try session.press("C-c")
         let cancelled = try await session.waitFor { $0.contains("[cancelled: partial reply]") }
         #expect(cancelled.contains("[cancelled: partial reply]"))
         #expect(!cancelled.contains("Anything else you'd like to know?"))
         // The prompt is back and usable; Ctrl-C on a typed line only clears it.
+        try await session.waitForEmptyPrompt()
         try session.type("not sent")
         try session.press("C-c")
         try await session.waitFor { $0.contains("not sent^C") }
-        try session.type("/history")
-        try session.press("Enter")
+        try await session.enter("/history")
         let history = try await session.waitFor { $0.contains("[partial]") }
         #expect(history.contains("[partial]"))
         #expect(!history.contains("you> not sent"))
@@ -78,13 +76,14 @@ import Tools
         let session = try await startREPL()
         try session.type("/instr")
         try session.press("Tab")
+        // Completed, not empty: the rest is typed on the same line.
+        try await session.waitFor { $0.contains("> /instructions") }
         try session.type("사용자를 고객님이라고 부르세요.")
         try session.press("Enter")
         let screen = try await session.waitFor { $0.contains("[instructions] >") }
         #expect(screen.contains("> /instructions 사용자를 고객님이라고 부르세요."))
         #expect(screen.contains("instructions (sticky): 사용자를 고객님이라고 부르세요."))
-        try session.type("오늘 서울의 온도는 어떤가요?")
-        try session.press("Enter")
+        try await session.enter("오늘 서울의 온도는 어떤가요?")
         let answered = try await session.waitFor { $0.contains("고객님, 서울의 현재 기온은") }
         #expect(answered.contains("고객님, 서울의 현재 기온은"))
     }
@@ -103,8 +102,7 @@ import Tools
         cat -v
         """.write(toFile: home.file("session.sh"), atomically: true, encoding: .utf8)
         let session = try await waitForPrompt(TmuxSession(command: "sh '\(home.file("session.sh"))'"))
-        try session.type("What's the weather in Seoul for the next 5 days?")
-        try session.press("Enter")
+        try await session.enter("What's the weather in Seoul for the next 5 days?")
         try await session.waitFor { $0.contains("Here is the 5-day") }
         let pid = try #require(
             Int32(String(contentsOfFile: home.file("threadline.pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))

@@ -3,6 +3,7 @@ import Backends
 import HTTPSupport
 import TestSupport
 import Testing
+import ThreadlineCore
 
 /// List endpoints of `serve`, over HTTP: pages come from the store's keyset queries.
 @Suite struct ServeListTests {
@@ -53,6 +54,21 @@ import Testing
                 guard case HTTPError.api(400, let body) = error else { return false }
                 return body?.param == "after"
             }
+        }
+        await server.stop()
+    }
+
+    /// An empty page still carries `first_id` and `last_id`, as `null` (docs/serve.md).
+    @Test func anEmptyListHasNullFirstAndLastIDs() async throws {
+        let server = try await LiveServer(model: DemoModel(deltaDelay: .zero), directory: directory)
+        do {
+            let thread = try await server.engine.createThread()
+            let api = APIClient(
+                settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil, extraHeaders: ["OpenAI-Beta": "assistants=v2"]))
+            let page = try await api.json(.GET, "/threads/\(thread.id)/messages", as: JSONValue.self)
+            let object = try #require(page.objectValue)
+            #expect(object["first_id"] == .null && object["last_id"] == .null)
+            #expect(object["has_more"] == .bool(false))
         }
         await server.stop()
     }

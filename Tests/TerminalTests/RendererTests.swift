@@ -11,6 +11,21 @@ import ThreadlineCore
         #expect(Renderer.describe(result) == "get_rain_probability(location: 부산/경상남도) = 0.06")
     }
 
+    /// One-row items are cut to the window by display width (Hangul counts two columns), with `…`.
+    @Test func oneRowItemsAreCutToTheWindow() {
+        let line = "→ get_rain_probability(location: 부산/경상남도) = 0.06"
+        #expect(Renderer.cut(line, to: 100) == line)
+        let cut = Renderer.cut(line, to: 40)
+        #expect(DisplayWidth.of(cut) <= 40)
+        #expect(cut.hasSuffix("…"))
+        #expect(cut == "→ get_rain_probability(location: 부산/…")
+        #expect(Renderer.cut("one\ntwo", to: 10) == "one two")
+        let piped = Renderer(interactive: false, color: false)
+        #expect(piped.oneRow(line + line) == line + line, "whole when there is no window")
+        let narrow = Renderer(interactive: true, color: false, columns: { 30 })
+        #expect(DisplayWidth.of(narrow.oneRow(line)) <= 30)
+    }
+
     @Test func invalidArgumentsAreShownAsWritten() {
         let result = ToolCallResult(
             call: ToolCallRequest(id: "c", name: "f", arguments: "{oops"), output: #"{"error":"x"}"#, isError: true)

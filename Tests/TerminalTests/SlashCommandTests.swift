@@ -22,7 +22,8 @@ import Testing
         ("/help", SlashCommand.help), ("/new", .new), ("/threads", .threads), ("/show", .show),
         ("/tools", .tools), ("/history", .history), ("/quit", .quit), ("/exit", .quit),
         ("/model", .model(nil)), ("/model gpt-4o-mini", .model("gpt-4o-mini")),
-        ("/resume thread_abc", .resume("thread_abc")), ("/render", .render(markdown: nil)),
+        ("/resume thread_abc", .resume("thread_abc")), ("/resume", .resume(nil)), ("/resume 2", .resume("2")),
+        ("/render", .render(markdown: nil)),
         ("/render raw", .render(markdown: false)), ("/render markdown", .render(markdown: true)),
         ("/copy", .copy(.codeBlock(nil))), ("/copy 2", .copy(.codeBlock(2))), ("/copy reply", .copy(.reply)),
     ])
@@ -34,24 +35,50 @@ import Testing
         #expect(parse("/render fancy") == .failure(SlashCommandError(description: "usage: /render [raw|markdown]")))
         #expect(parse("/copy 0") == .failure(SlashCommandError(description: "usage: /copy [N|reply]")))
         #expect(SlashCommandParser.completions.contains("/copy"))
-        #expect(SlashCommandParser.helpText.contains("/render [raw|markdown]"))
+        #expect(SlashCommandParser.helpText(width: 1000).contains("/render [raw|markdown]"))
     }
 
     @Test func instructionsForms() throws {
         #expect(try parse("/instructions")?.get() == .instructions(.show))
+        #expect(try parse("/instructions show")?.get() == .instructions(.show))
         #expect(try parse("/instructions clear")?.get() == .instructions(.clear))
         #expect(
             try parse("/instructions 사용자를 고객님이라고 부르세요.")?.get()
                 == .instructions(.sticky("사용자를 고객님이라고 부르세요.")))
-        #expect(try parse("/instructions --once Be brief.")?.get() == .instructions(.once("Be brief.")))
+        #expect(try parse("/instructions --once Be brief.")?.get() == .instructions(.once("Be brief.", replace: false)))
+        #expect(
+            try parse("/instructions --once --replace Be brief.")?.get() == .instructions(.once("Be brief.", replace: true)))
+        #expect(
+            try parse("/instructions --replace --once Be brief.")?.get() == .instructions(.once("Be brief.", replace: true)))
         #expect(try parse("/instructions --add  Use metric.")?.get() == .instructions(.add("Use metric.")))
-        // A flag-like word that is not exactly the flag is ordinary text.
-        #expect(try parse("/instructions --oncely x")?.get() == .instructions(.sticky("--oncely x")))
+        // `--` ends the options: text may then start with a dash or a subcommand's name.
+        #expect(try parse("/instructions -- show the sources")?.get() == .instructions(.sticky("show the sources")))
+        #expect(try parse("/instructions -- --verbose")?.get() == .instructions(.sticky("--verbose")))
+        #expect(try parse("/instructions --once -- clear")?.get() == .instructions(.once("clear", replace: false)))
+    }
+
+    /// A typo never replaces the sticky instructions: each of these is an error that names the problem.
+    @Test(arguments: [
+        ("/instructions --oncely x", "unknown option --oncely"),
+        ("/instructions -x text", "unknown option -x"),
+        ("/instructions --once", "the instructions text is missing"),
+        ("/instructions --replace text", "--replace goes with --once"),
+        ("/instructions --once --add text", "--add and --once do not go together"),
+        ("/instructions --add --add text", "an option is given twice"),
+        ("/instructions clear now", "/instructions clear takes no text (nothing changed)"),
+        ("/instructions show all", "/instructions show takes no text (nothing changed)"),
+    ])
+    func instructionsTyposAreErrors(line: String, problem: String) {
+        guard case .failure(let error)? = parse(line) else {
+            Issue.record("expected an error for \(line)")
+            return
+        }
+        #expect(error.description.hasPrefix(problem))
+        #expect(error.description.contains(" — "))
     }
 
     @Test func usageErrors() {
         #expect(throws: SlashCommandError.self) { try parse("/instructions --once")?.get() }
-        #expect(throws: SlashCommandError.self) { try parse("/resume")?.get() }
         #expect(throws: SlashCommandError.self) { try parse("/new now")?.get() }
     }
 
@@ -77,10 +104,25 @@ import Testing
     @Test func helpAndCompletionComeFromTheOneTable() {
         for spec in SlashCommandSpec.all {
             #expect(SlashCommandParser.completions.contains("/" + spec.name))
-            #expect(SlashCommandParser.helpText.contains("/" + spec.name))
-            #expect(SlashCommandParser.helpText.contains(spec.summary))
+            #expect(SlashCommandParser.helpText(width: 1000).contains("/" + spec.name))
+            #expect(SlashCommandParser.helpText(width: 1000).contains(spec.summary))
         }
         #expect(SlashCommandParser.completions.count == SlashCommandSpec.all.count)
+    }
+
+    /// At any width no row is wider than the window and no word of a summary is split.
+    @Test(arguments: [30, 50, 80, 100, 140])
+    func helpFitsTheWindowWithoutSplittingWords(width: Int) {
+        let text = SlashCommandParser.helpText(width: width)
+        for row in text.split(separator: "\n") {
+            #expect(DisplayWidth.of(row) <= width, "\(row)")
+        }
+        let words = Set(text.split(whereSeparator: \.isWhitespace).map(String.init))
+        for spec in SlashCommandSpec.all {
+            for word in (spec.usage + " " + spec.summary).split(separator: " ") {
+                #expect(words.contains(String(word)), "\(word) at \(width)")
+            }
+        }
     }
 
     @Test func editDistance() {

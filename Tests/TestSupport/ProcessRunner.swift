@@ -14,8 +14,12 @@ public enum ProcessRunner {
         ProcessInfo.processInfo.environment["THREADLINE_BIN"] ?? packageRoot + "/.build/debug/threadline"
     }
 
+    /// How long a child may run before it is killed, so a hung child fails its test instead of
+    /// hanging the suite (and outliving it).
+    public static let patience: TimeInterval = 300
+
     /// Runs `executable` with `arguments`, feeding `input` and closing stdin; the environment is
-    /// the test's own plus `environment`.
+    /// the test's own plus `environment`. The child is owned by TestChildren while it runs.
     public static func run(
         _ executable: String = threadlineBinary, _ arguments: [String] = [], input: Data = Data(),
         environment: [String: String] = [:]
@@ -32,17 +36,24 @@ public enum ProcessRunner {
         process.standardError = stderr
         try spawning {
             try process.run()
+            TestChildren.shared.track(process)
             // Still inside the lock: a child spawned later must not inherit this write end, or
             // this process would never see end of input while that child lives.
             stdin.fileHandleForWriting.write(input)
             try? stdin.fileHandleForWriting.close()
         }
+        defer { TestChildren.shared.end(process) }
+        let overdue = DispatchWorkItem { TestChildren.shared.end(process) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + patience, execute: overdue)
+        defer { overdue.cancel() }
         let errorData = ErrorCollector(stderr.fileHandleForReading)
         let outData = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
         return ProcessOutput(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errorData.wait(), as: UTF8.self))
+            stderr: String(decoding: errorData.wait(), as: UTF8.self)
+                + (killed ? "\n[test: killed after \(Int(patience)) s]\n" : ""))
     }
 
     /// Convenience: `input` as UTF-8 lines.

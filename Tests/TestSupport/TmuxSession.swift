@@ -3,12 +3,12 @@ import Foundation
 /// A real terminal for REPL tests: a detached tmux session running one command.
 public final class TmuxSession {
     public let name: String
-    private let socket: String
 
     /// Starts `command` (a shell command line) in a 100x40 UTF-8 tmux session.
     public init(command: String, width: Int = 100, height: Int = 40) throws {
-        name = "tl-\(UUID().uuidString.prefix(8))"
-        socket = FileManager.default.temporaryDirectory.path + "/\(name).sock"
+        // The name is also the `-L` socket name: tmux keeps it in its own per-user directory, and
+        // the prefix marks it as a test's (TestChildren).
+        name = TestChildren.tmuxPrefix + UUID().uuidString.prefix(8).lowercased()
         guard let executable = Self.executable else { throw TmuxError("tmux is not installed; run `make test`, which installs it") }
         // The tmux server outlives this call and would inherit every open descriptor of the
         // test process (other tests' pipes included), so it is started through Python's
@@ -19,15 +19,17 @@ public final class TmuxSession {
         let started = try ProcessRunner.run(
             "/usr/bin/env",
             [
-                "python3", "-c", launcher, executable, "-S", socket, "-u", "new-session", "-d", "-s", name,
+                "python3", "-c", launcher, executable, "-L", name, "-u", "new-session", "-d", "-s", name,
                 "-x", "\(width)", "-y", "\(height)", command,
             ])
         guard started.status == 0 else { throw TmuxError("tmux new-session exited with \(started.status)") }
+        let pids = (try? tmux(["display-message", "-p", "-t", name, "#{pid} #{pane_pid}"])) ?? ""
+        TestChildren.shared.trackTmux(name, pids: pids.split(whereSeparator: \.isWhitespace).compactMap { pid_t($0) })
     }
 
+    /// Ends the tmux server and the program in it, whatever way the test leaves.
     deinit {
-        _ = try? tmux(["kill-server"])
-        try? FileManager.default.removeItem(atPath: socket)
+        TestChildren.shared.endTmux(name)
     }
 
     /// The path of tmux, or nil when it is not installed.
@@ -91,10 +93,45 @@ public final class TmuxSession {
         return last
     }
 
+    /// The REPL's prompts: the first line's (with and without an instructions override) and a continuation line's.
+    public static let prompts = ["> ", "[instructions] > ", "... "]
+
+    /// Waits until the application waits for a new line: the cursor's row holds just a prompt and
+    /// the cursor is right after it. Typing before that may arrive while the last line is still
+    /// being read, in the same read as its Enter, where it counts as a continuation, not a new line.
+    @discardableResult
+    public func waitForEmptyPrompt(seconds: Double = 15) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            // One tmux call for both, so the cursor and the screen are of the same moment.
+            if let output = try? tmux([
+                "display-message", "-p", "-t", name, "#{cursor_x} #{cursor_y}", ";", "capture-pane", "-t", name, "-p",
+            ]) {
+                var rows = output.split(separator: "\n", omittingEmptySubsequences: false)
+                let cursor = rows.isEmpty ? [] : rows.removeFirst().split(separator: " ").compactMap { Int($0) }
+                last = rows.joined(separator: "\n")
+                if cursor.count == 2, cursor[1] < rows.count {
+                    let row = rows[cursor[1]].padding(toLength: max(cursor[0], rows[cursor[1]].count), withPad: " ", startingAt: 0)
+                    if Self.prompts.contains(where: { $0.count == cursor[0] && row == $0 }) { return last }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TmuxError("no empty prompt within \(Int(seconds)) s; the screen:\n\(last)")
+    }
+
+    /// Waits for the empty prompt, types `line` and presses Enter.
+    public func enter(_ line: String) async throws {
+        try await waitForEmptyPrompt()
+        try type(line)
+        try press("Enter")
+    }
+
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
         guard let executable = Self.executable else { throw TmuxError("tmux is not installed; run `make test`, which installs it") }
-        let output = try ProcessRunner.run(executable, ["-S", socket] + arguments)
+        let output = try ProcessRunner.run(executable, ["-L", name] + arguments)
         return output.stdout
     }
 }

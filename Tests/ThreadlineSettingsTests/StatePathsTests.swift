@@ -66,6 +66,7 @@ struct ConfigDirectoryTests {
 
     @Test func flagBeatsThreadlineHome() throws {
         let flag = try directory("mine")
+        #expect(FileManager.default.createFile(atPath: flag + "/tools.json", contents: Data("{}".utf8)))
         _ = try directory("tl/config")
         let paths = StatePaths(environment: ["THREADLINE_HOME": home.file("tl")])
         #expect(try paths.resolvedConfigDirectory(flag: flag) == flag)
@@ -109,15 +110,21 @@ struct ConfigDirectoryTests {
         #expect(try paths.resolvedConfigDirectory(flag: nil) == nil)
     }
 
-    @Test func missingFlagDirectoryIsAnError() throws {
+    @Test func flagMustBeADirectoryWithConfiguration() throws {
         let paths = StatePaths(environment: ["HOME": home.path])
         let missing = home.file("nowhere")
-        #expect(throws: ConfigDirectoryError(path: missing)) { try paths.resolvedConfigDirectory(flag: missing) }
-        #expect(ConfigDirectoryError(path: missing).description == "--config \(missing): no such directory")
+        #expect(throws: ConfigDirectoryError(path: missing, reason: .missing)) { try paths.resolvedConfigDirectory(flag: missing) }
+        #expect(
+            ConfigDirectoryError(path: missing, reason: .missing).description
+                == "--config \(missing) does not exist — give a directory with assistant.json and/or tools.json, "
+                + "or leave out --config for the built-in assistant")
         #expect(FileManager.default.createFile(atPath: home.file("plain"), contents: Data()))
-        #expect(throws: ConfigDirectoryError(path: home.file("plain"))) {
+        #expect(throws: ConfigDirectoryError(path: home.file("plain"), reason: .isFile)) {
             try paths.resolvedConfigDirectory(flag: home.file("plain"))
         }
+        let empty = try directory("empty")
+        #expect(throws: ConfigDirectoryError(path: empty, reason: .empty)) { try paths.resolvedConfigDirectory(flag: empty) }
+        #expect(ConfigDirectoryError(path: empty, reason: .empty).description.hasPrefix("--config \(empty) holds neither"))
     }
 
     @Test func existenceCheckIsInjectable() throws {

@@ -131,7 +131,7 @@ struct OpenMeteoWeatherToolTests {
                 try await misconfigured.call(arguments: ["location": "부산/경상남도"])
             }
         }
-        #expect(error?.message == "Open-Meteo geocoding failed: HTTP 404 from the server")
+        #expect(error?.message == "Open-Meteo geocoding failed: HTTP 404 Not Found from the server")
     }
 
     @Test func providerNameAndReadiness() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ThreadlineCore
 
 /// Threadline's SQLite file: created with mode 0600, opened as a GRDB `DatabasePool` in WAL mode
 /// (readers never wait for the writer, so the REPL and `serve` can share the file), and
@@ -9,11 +10,7 @@ enum SQLiteDatabase {
     /// exclusive lock shared by every process, so first starts at once on an empty directory do
     /// not race each other's migrations.
     static func open(path: String) throws -> DatabasePool {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
+        try StateDirectory.create((path as NSString).deletingLastPathComponent)
         return try withExclusiveLock(beside: path) {
             // O_CREAT without O_EXCL: never replaces a file another process already created.
             let created = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
