@@ -21,6 +21,8 @@ public enum SlashCommand: Sendable, Equatable {
     case resume(String)
     case show
     case tools
+    /// `/mcp`: the MCP servers; `/mcp restart NAME` starts one again.
+    case mcp(restart: String?)
     case model(String?)
     case history
     /// Compose a message in `$VISUAL`/`$EDITOR`, prefilled with the text or the last message.
@@ -73,6 +75,8 @@ extension SlashCommandSpec {
         simple("show", "backend, model, thread, instructions and tools", .show),
         simple("tools", "list the tools and who serves them", .tools),
         SlashCommandSpec(
+            name: "mcp", usage: "[restart NAME]", summary: "the MCP servers: state, tools, last error; restart one", parse: parseMCP),
+        SlashCommandSpec(
             name: "model", usage: "[NAME]", summary: "use another model for following runs; alone: show",
             parse: { .success(.model($0.isEmpty ? nil : $0)) }),
         simple("history", "show this thread's conversation", .history),
@@ -118,6 +122,13 @@ extension SlashCommandSpec {
         case "markdown": return .success(.render(markdown: true))
         default: return .failure(usageError("render", "[raw|markdown]"))
         }
+    }
+
+    private static func parseMCP(_ text: String) -> Result<SlashCommand, SlashCommandError> {
+        if text.isEmpty { return .success(.mcp(restart: nil)) }
+        let words = text.split(separator: " ")
+        guard words.count == 2, words[0] == "restart" else { return .failure(usageError("mcp", "[restart NAME]")) }
+        return .success(.mcp(restart: String(words[1])))
     }
 
     private static func parseCopy(_ text: String) -> Result<SlashCommand, SlashCommandError> {

@@ -61,3 +61,10 @@ public struct ConfigDirectoryError: Error, Equatable, CustomStringConvertible {
 
     public var description: String { "--config \(path): no such directory" }
 }
+
+extension StatePaths {
+    /// Where each MCP server's stderr is logged (`NAME.log`): beside the history, in the state dir.
+    public var mcpLogDirectory: String {
+        (historyFile as NSString).deletingLastPathComponent + "/mcp"
+    }
+}
