@@ -10,10 +10,13 @@ import ThreadlineCore
 struct MCPServerTests {
     let logs = TemporaryDirectory("threadline-mcp-logs")
 
-    private func server(_ name: String, _ command: String, _ args: [String], startupTimeout: Duration = .seconds(20)) -> MCPServer {
+    private func server(
+        _ name: String, _ command: String, _ args: [String], startupTimeout: Duration = .seconds(20), toolTimeout: Duration? = nil
+    ) -> MCPServer {
         MCPServer(
             configuration: MCPConfiguration.Server(
-                name: name, transport: .stdio(command: command, args: args, env: [:], cwd: nil), startupTimeout: startupTimeout),
+                name: name, transport: .stdio(command: command, args: args, env: [:], cwd: nil), startupTimeout: startupTimeout,
+                toolTimeout: toolTimeout),
             logDirectory: logs.path, environment: ProcessInfo.processInfo.environment)
     }
 
@@ -68,6 +71,21 @@ struct MCPServerTests {
         await #expect(throws: ToolError.self) { try await fixture.call("fail", arguments: ["reason": "no"]) }
         let picture = try await fixture.call("picture", arguments: [:])
         #expect(picture.hasPrefix("[image image/png, ") && !picture.contains("\n"))
+        await fixture.stop()
+    }
+
+    @Test func aCallPastTheServersToolTimeoutIsAnErrorOutputAndTheServerGoesOn() async throws {
+        let fixture = server("fixture", MCPFixtures.python, [MCPFixtures.fixtureServer], toolTimeout: .milliseconds(300))
+        await fixture.start()
+        let tools = fixture.status.tools.map { MCPTool(server: fixture, tool: $0) }
+        let runner = ToolRunner(registry: ToolRegistry(tools), timeout: .seconds(60))
+        let results = await runner.run([
+            ToolCallRequest(id: "slow", name: "fixture__sleep", arguments: #"{"seconds": 60}"#),
+            ToolCallRequest(id: "quick", name: "fixture__environment", arguments: "{}"),
+        ])
+        #expect(results.map(\.isError) == [true, false])
+        #expect(results.first?.output == #"{"error":"timed out after 0.3 s"}"#, "\(results)")
+        #expect(fixture.status.state == .ready)
         await fixture.stop()
     }
 }
