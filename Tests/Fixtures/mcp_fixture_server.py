@@ -1,7 +1,7 @@
 """A stdio MCP server written with the official Python SDK, for Threadline's MCP tests.
 
 Tools: `environment` (the names of the variables the server was started with), `fail` (returns
-an isError result), `picture` (an image), `sleep` (waits, for timeouts).
+an isError result), `picture` (an image), `sleep` (waits, for timeouts), `crash` (exits mid-call).
 """
 
 import asyncio
@@ -38,6 +38,13 @@ def picture() -> Image:
         "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
     )
     return Image(data=png, format="png")
+
+
+@server.tool()
+def crash() -> str:
+    """Ends the server in the middle of the call."""
+    print("crashing on purpose", file=sys.stderr, flush=True)
+    os._exit(3)
 
 
 @server.tool()

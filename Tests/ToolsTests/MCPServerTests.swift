@@ -88,4 +88,26 @@ struct MCPServerTests {
         #expect(fixture.status.state == .ready)
         await fixture.stop()
     }
+
+    @Test func aServerThatCrashesMidCallGivesAnErrorNamingItAndIsRestarted() async throws {
+        let fixture = server("fixture", MCPFixtures.python, [MCPFixtures.fixtureServer])
+        await fixture.start()
+        let pid = try #require(await fixture.processID)
+        do {
+            _ = try await fixture.call("crash", arguments: [:])
+            Issue.record("the call returned")
+        } catch let error as ToolError {
+            #expect(error.message.hasPrefix("MCP server 'fixture': "), "\(error)")
+            #expect(!error.message.contains("\n"))
+        }
+        while true {
+            let (state, current) = (fixture.status.state, await fixture.processID)
+            if state == .ready, let current, current != pid { break }
+            if case .failed = state { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(fixture.status.state == .ready)
+        #expect(fixture.status.lastError?.contains("exited with status 3") == true, "\(fixture.status)")
+        await fixture.stop()
+    }
 }

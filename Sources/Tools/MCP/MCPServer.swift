@@ -124,7 +124,12 @@ public actor MCPServer {
         let values = try JSONDecoder().decode([String: Value].self, from: JSONEncoder().encode(arguments))
         let context: RequestContext<CallTool.Result> = try await client.callTool(name: tool, arguments: values)
         let result = try await withTaskCancellationHandler {
-            try await context.value
+            do {
+                return try await context.value
+            } catch let error as MCPError {
+                // Mostly "Client disconnected": the server died during the call.
+                throw ToolError("MCP server '\(name)': \(Self.describe(error))" + (status.lastError.map { " (\($0))" } ?? ""))
+            }
         } onCancel: {
             Task { try? await client.cancelRequest(context.requestID, reason: "cancelled by the user or timed out") }
         }
