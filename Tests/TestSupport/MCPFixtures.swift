@@ -16,11 +16,15 @@ public enum MCPFixtures {
     }
 
     /// mcp.json text for `servers`, each `name: (command, args)`, with extra fields per server.
+    /// Without a `startup_timeout` of its own a server gets a generous one: a Python server
+    /// starts slowly on a loaded machine, and the tests are about other things.
     public static func configuration(_ servers: [(name: String, command: String, args: [String], extra: String)]) -> String {
         let entries = servers.map { server in
             let args = server.args.map { "\"\($0)\"" }.joined(separator: ", ")
-            return
-                "\"\(server.name)\": {\"command\": \"\(server.command)\", \"args\": [\(args)]\(server.extra.isEmpty ? "" : ", " + server.extra)}"
+            var fields = ["\"command\": \"\(server.command)\"", "\"args\": [\(args)]"]
+            if !server.extra.contains("startup_timeout") { fields.append("\"startup_timeout\": 120") }
+            if !server.extra.isEmpty { fields.append(server.extra) }
+            return "\"\(server.name)\": {" + fields.joined(separator: ", ") + "}"
         }
         return "{\"mcpServers\": {" + entries.joined(separator: ", ") + "}}"
     }
