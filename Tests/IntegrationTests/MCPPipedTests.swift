@@ -126,7 +126,7 @@ struct MCPPipedTests {
         let output = try await run(["/mcp", "/tools", "What is the weather in Seoul?"], nil)
         #expect(output.status == 0)
         let failure = output.stderr.split(separator: "\n").filter { $0.contains("MCP server 'broken'") }
-        #expect(failure.count == 1, "\(output.stderr)")
+        #expect(failure == ["error: MCP server 'broken': the server exited with status 3: starting"], "\(output.stderr)")
         #expect(output.stderr.contains("time  ready  2 tools  stdio mcp-server-time"))
         #expect(output.stderr.contains("broken  failed  0 tools"))
         #expect(output.stderr.contains("time__convert_time"))

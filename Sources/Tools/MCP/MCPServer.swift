@@ -96,6 +96,10 @@ public actor MCPServer {
             }
         } catch {
             guard generation == current, status.state == .starting else { return }
+            // A server that exited says more by its exit and last log line than the broken pipe does.
+            for _ in 0..<20 where process?.endedStatus == nil { try? await Task.sleep(for: .milliseconds(50)) }
+            guard generation == current, status.state == .starting else { return }
+            if let ended = process?.endedStatus { return await fail("the server " + ServerProcess.describe(ended) + lastLogLine()) }
             await fail("handshake failed: \(Self.describe(error))")
         }
     }

@@ -61,6 +61,9 @@ final class ServerProcess: Sendable {
         _ = (close(input), close(output))
     }
 
+    /// The wait status if the process has ended, without waiting.
+    var endedStatus: Int32? { state.withLock { $0.ended } }
+
     /// The wait status once the process has ended.
     func exitStatus() async -> Int32 {
         await withCheckedContinuation { continuation in
