@@ -38,10 +38,12 @@ test: test-deps venv
 	scripts/check-test-leftovers.sh $(TEST_RUN) || status=1; \
 	exit $$status
 
-# The official openai-python SDK, for the serve conformance tests and the bench baseline.
+# The official openai-python SDK, for the serve conformance tests and the bench baseline; the
+# official mcp-server-time (a stdio MCP server nobody here wrote) and MCP Python SDK, for the MCP tests.
 venv:
 	@test -x $(VENV)/bin/python3 || python3 -m venv $(VENV)
 	@$(VENV)/bin/python3 -c 'import openai' 2>/dev/null || $(VENV)/bin/pip install -q openai
+	@$(VENV)/bin/python3 -c 'import mcp_server_time, mcp' 2>/dev/null || $(VENV)/bin/pip install -q mcp-server-time mcp
 
 # The benchmarks are their own executable (Benchmarks/threadline-bench), not part of threadline.
 # Without the venv the bench still runs and says the baseline was not run

@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // The SDK's stdio transport takes its FileDescriptor type (already a dependency of the SDK).
+        .package(url: "https://github.com/apple/swift-system", from: "1.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -40,7 +43,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .target(name: "Tools", dependencies: ["ThreadlineCore", "AssistantsWire", "HTTPSupport"]),
+        .target(
+            name: "Tools",
+            dependencies: [
+                "ThreadlineCore", "AssistantsWire", "HTTPSupport", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .target(
             name: "Server",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import ThreadlineCore
 
 /// `$VISUAL`, else `$EDITOR`, else `vi`, run on a temporary file (mode 0600) that holds the
 /// text to start from; the saved text comes back. The command may carry arguments
@@ -54,14 +55,15 @@ struct ExternalEditor {
 }
 
 extension ExternalEditor {
-    /// This process's environment, plus the UTF-8 character set it chose when LANG named none
-    /// (see `TerminalInfo.setUpLocale`), so the editor shows Hangul instead of bytes.
-    static func environment() -> [String] {
-        var variables = ProcessInfo.processInfo.environment
+    /// The clean environment every child gets (no API keys), with this process's locale: its
+    /// LC_* variables, plus the UTF-8 character set it chose when LANG named none (see
+    /// `TerminalInfo.setUpLocale`), so the editor shows Hangul instead of bytes.
+    static func environment(_ parent: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        var variables = ChildEnvironment.clean(from: parent, adding: parent.filter { $0.key.hasPrefix("LC_") })
         if variables["LC_ALL"] == nil, let current = setlocale(LC_CTYPE, nil).map({ String(cString: $0) }), current != "C" {
             variables["LC_CTYPE"] = current
         }
-        return variables.map { "\($0.key)=\($0.value)" }
+        return ChildEnvironment.entries(variables)
     }
 }
 

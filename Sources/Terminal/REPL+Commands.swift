@@ -13,6 +13,7 @@ extension REPL {
             case .resume(let id): try await resume(id)
             case .show: await show()
             case .tools: renderer.info(toolsText())
+            case .mcp(let name): await mcp(restart: name)
             case .model(let name): await changeModel(name)
             case .history: try await showHistory()
             case .edit(let text): await composeInEditor(prefill: try await lastUserMessage(orGiven: text))
@@ -122,6 +123,20 @@ extension REPL {
                 + (tool.unavailableReason.map { "not ready: \($0)" } ?? "ready")
         }
         .joined(separator: "\n")
+    }
+
+    private func mcp(restart name: String?) async {
+        guard let servers, !servers.statusLines.isEmpty else {
+            return renderer.info("no MCP servers configured (mcp.json beside tools.json)")
+        }
+        if let name {
+            do {
+                try await servers.restart(name)
+            } catch {
+                return renderer.error("\(error)")
+            }
+        }
+        renderer.info(servers.statusLines.joined(separator: "\n"))
     }
 
     private func changeModel(_ name: String?) async {

@@ -14,14 +14,18 @@ public final class REPL {
     var session: SessionState
     /// Where signals go; nil when none are trapped (piped input, where Ctrl-C ends the process).
     let signals: SignalRouter?
+    /// The MCP servers behind some of the tools, for `/mcp`; nil without mcp.json.
+    let servers: (any ToolServers)?
     private var input = MultilineInput()
 
     /// With `interrupts`, Ctrl-C cancels a streaming reply and keeps its partial text, and
     /// SIGTERM, SIGHUP and SIGQUIT do the same, restore the terminal and exit with 128 + signal.
     public init(
         backend: any ChatBackend, driver: RunDriver, reader: any LineReader, renderer: Renderer,
-        history: HistoryFile?, session: SessionState, assistantInstructions: String, interrupts: Interrupts?
+        history: HistoryFile?, session: SessionState, assistantInstructions: String, interrupts: Interrupts?,
+        servers: (any ToolServers)? = nil
     ) {
+        self.servers = servers
         self.backend = backend
         self.driver = driver
         self.reader = reader

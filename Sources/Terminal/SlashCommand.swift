@@ -22,6 +22,8 @@ public enum SlashCommand: Sendable, Equatable {
     case resume(String?)
     case show
     case tools
+    /// `/mcp`: the MCP servers; `/mcp restart NAME` starts one again.
+    case mcp(restart: String?)
     case model(String?)
     case history
     /// Compose a message in `$VISUAL`/`$EDITOR`, prefilled with the text or the last message.
@@ -74,6 +76,8 @@ extension SlashCommandSpec {
             parse: { .success(.resume($0.isEmpty ? nil : $0)) }),
         simple("show", "backend, model, thread, instructions and tools", .show),
         simple("tools", "list the tools and who serves them", .tools),
+        SlashCommandSpec(
+            name: "mcp", usage: "[restart NAME]", summary: "the MCP servers: state, tools, last error; restart one", parse: parseMCP),
         SlashCommandSpec(
             name: "model", usage: "[NAME]", summary: "use another model for following runs; alone: show",
             parse: { .success(.model($0.isEmpty ? nil : $0)) }),
@@ -144,6 +148,13 @@ extension SlashCommandSpec {
         case "markdown": return .success(.render(markdown: true))
         default: return .failure(usageError("render", "[raw|markdown]"))
         }
+    }
+
+    private static func parseMCP(_ text: String) -> Result<SlashCommand, SlashCommandError> {
+        if text.isEmpty { return .success(.mcp(restart: nil)) }
+        let words = text.split(separator: " ")
+        guard words.count == 2, words[0] == "restart" else { return .failure(usageError("mcp", "[restart NAME]")) }
+        return .success(.mcp(restart: String(words[1])))
     }
 
     private static func parseCopy(_ text: String) -> Result<SlashCommand, SlashCommandError> {

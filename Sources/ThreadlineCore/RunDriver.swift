@@ -30,11 +30,14 @@ public struct RunDriver: Sendable {
     public var backend: any ChatBackend
     public var toolRunner: ToolRunner
     public var maxToolRounds: Int
+    /// Decides about calls to tools whose approval is `ask`; without one every call runs.
+    public var approver: (any ToolApprover)?
 
-    public init(backend: any ChatBackend, toolRunner: ToolRunner, maxToolRounds: Int = 8) {
+    public init(backend: any ChatBackend, toolRunner: ToolRunner, maxToolRounds: Int = 8, approver: (any ToolApprover)? = nil) {
         self.backend = backend
         self.toolRunner = toolRunner
         self.maxToolRounds = maxToolRounds
+        self.approver = approver
     }
 
     /// Runs the turn. Task cancellation (Ctrl-C) cancels the run on the backend and returns a
@@ -62,7 +65,7 @@ public struct RunDriver: Sendable {
                 }
                 rounds += 1
                 onEvent(.toolCallsStarted(calls))
-                let roundResults = await toolRunner.run(calls)
+                let roundResults = await runApproved(calls)
                 try Task.checkCancellation()
                 roundResults.forEach { onEvent(.toolCallFinished($0)) }
                 results += roundResults

@@ -10,6 +10,12 @@ public protocol Tool: Sendable {
     var parametersSchema: String { get }
     /// Why the tool cannot run now (e.g. its command is not executable); nil when it is ready.
     var unavailableReason: String? { get }
+    /// Whether a call runs at once or after the user agrees.
+    var approval: ToolApproval { get }
+    /// How long one call may take; nil means the session's tool timeout.
+    var timeout: Duration? { get }
+    /// What the implementation says about the tool's effects, shown when asking (never used to skip asking).
+    var approvalHints: String? { get }
     /// Runs the call with the members of the arguments object; the returned text is the tool
     /// output. Errors become `{"error": ...}`.
     func call(arguments: [String: JSONValue]) async throws -> String
@@ -18,6 +24,15 @@ public protocol Tool: Sendable {
 extension Tool {
     /// Ready unless the implementation says otherwise.
     public var unavailableReason: String? { nil }
+
+    /// Runs without asking unless the implementation says otherwise.
+    public var approval: ToolApproval { .auto }
+
+    /// The session's tool timeout unless the implementation has its own.
+    public var timeout: Duration? { nil }
+
+    /// No hints unless the implementation has some.
+    public var approvalHints: String? { nil }
 }
 
 /// A failure a tool reports; its message becomes the call's error output.

@@ -48,7 +48,7 @@ public struct ToolRunner: Sendable {
         } catch {
             return .failure(call, "\(error)")
         }
-        let timeout = timeout
+        let timeout = tool.timeout ?? timeout
         return await withTaskGroup(of: ToolCallResult?.self) { group in
             group.addTask {
                 do {

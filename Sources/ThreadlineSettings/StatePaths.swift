@@ -42,7 +42,7 @@ public struct StatePaths: Sendable, Equatable {
             guard isDirectory(flag) else {
                 throw ConfigDirectoryError(path: flag, reason: FileManager.default.fileExists(atPath: flag) ? .isFile : .missing)
             }
-            let files = ["assistant.json", "tools.json"].map { flag + "/" + $0 }
+            let files = ["assistant.json", "tools.json", "mcp.json"].map { flag + "/" + $0 }
             guard files.contains(where: FileManager.default.fileExists) else { throw ConfigDirectoryError(path: flag, reason: .empty) }
             return flag
         }
@@ -66,7 +66,7 @@ public struct ConfigDirectoryError: Error, Equatable, CustomStringConvertible {
     public enum Reason: Sendable, Equatable {
         case missing
         case isFile
-        /// A directory with neither assistant.json nor tools.json.
+        /// A directory with none of assistant.json, tools.json and mcp.json.
         case empty
     }
 
@@ -77,11 +77,18 @@ public struct ConfigDirectoryError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        let fix = "give a directory with assistant.json and/or tools.json, or leave out --config for the built-in assistant"
+        let fix = "give a directory with assistant.json, tools.json or mcp.json, or leave out --config for the built-in assistant"
         switch reason {
         case .missing: return "--config \(path) does not exist — \(fix)"
         case .isFile: return "--config \(path) is a file, not a directory — \(fix)"
-        case .empty: return "--config \(path) holds neither assistant.json nor tools.json — \(fix)"
+        case .empty: return "--config \(path) holds none of assistant.json, tools.json, mcp.json — \(fix)"
         }
+    }
+}
+
+extension StatePaths {
+    /// Where each MCP server's stderr is logged (`NAME.log`): beside the history, in the state dir.
+    public var mcpLogDirectory: String {
+        (historyFile as NSString).deletingLastPathComponent + "/mcp"
     }
 }

@@ -30,6 +30,8 @@ struct ChildProcess: Sendable {
 
     var arguments: [String]
     var timeout: Duration
+    /// All the child sees of the environment.
+    var environment: [String: String]
     var outputLimit = 64 << 10
     var errorLimit = 4 << 10
     /// Between SIGTERM and SIGKILL after the deadline.
@@ -60,7 +62,6 @@ struct ChildProcess: Sendable {
     }
 
     private func spawn() throws -> Spawned {
-        guard let program = arguments.first, !program.isEmpty else { throw ToolError("the command is empty") }
         var pipes: [(read: Int32, write: Int32)] = []
         do {
             for _ in 0..<4 { pipes.append(try Platform.closeOnExecPipe()) }
@@ -69,35 +70,13 @@ struct ChildProcess: Sendable {
             throw error
         }
         let (input, output, errors, cancel) = (pipes[0], pipes[1], pipes[2], pipes[3])
-        let childEnds = [input.read, output.write, errors.write]
-        var (actions, attributes) = Platform.spawnSettings()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
-            childEnds.forEach { _ = close($0) }
-        }
-        posix_spawn_file_actions_adddup2(&actions, input.read, 0)
-        posix_spawn_file_actions_adddup2(&actions, output.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
-        let closeFlags = Platform.closeOtherDescriptors(&actions)
-        // Own process group, so a timeout also ends what a shell script started; default signal
-        // handling and an empty mask whatever this process uses.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | closeFlags))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        posix_spawnattr_setsigmask(&attributes, &signals)
-        sigaddset(&signals, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &signals)
-        var pid: pid_t = 0
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let status = posix_spawnp(&pid, program, &actions, &attributes, argv, Platform.environment)
-        guard status == 0 else {
+        defer { [input.read, output.write, errors.write].forEach { _ = close($0) } }
+        let pid: pid_t
+        do {
+            pid = try Platform.spawn(arguments, descriptors: (input.read, output.write, errors.write), environment: environment)
+        } catch {
             [input.write, output.read, errors.read, cancel.read, cancel.write].forEach { _ = close($0) }
-            throw ToolError("cannot start '\(program)': \(String(cString: strerror(status)))")
+            throw error
         }
         for fd in [input.write, output.read, errors.read] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         return Spawned(

@@ -13,12 +13,20 @@ public struct CommandTool: Tool {
         public var description: String?
         /// The function's JSON schema when tools.json declares it.
         public var parameters: JSONValue?
+        /// Variables the program gets on top of the clean environment.
+        public var env: [String: String]
+        public var approval: ToolApproval
 
-        public init(command: [String], timeout: Duration, description: String? = nil, parameters: JSONValue? = nil) {
+        public init(
+            command: [String], timeout: Duration, description: String? = nil, parameters: JSONValue? = nil, env: [String: String] = [:],
+            approval: ToolApproval = .ask
+        ) {
             self.command = command
             self.timeout = timeout
             self.description = description
             self.parameters = parameters
+            self.env = env
+            self.approval = approval
         }
     }
 
@@ -29,6 +37,7 @@ public struct CommandTool: Tool {
     public let spec: Spec
     public let parametersSchema: String
     public var provider: String { "command" }
+    public var approval: ToolApproval { spec.approval }
 
     public init(name: String, spec: Spec, parametersSchema: String) {
         self.name = name
@@ -50,7 +59,8 @@ public struct CommandTool: Tool {
 
     public func call(arguments: [String: JSONValue]) async throws -> String {
         let input = Data((JSONValue.object(arguments).jsonText + "\n").utf8)
-        let child = ChildProcess(arguments: spec.command, timeout: spec.timeout, outputLimit: Self.outputLimit)
+        let environment = ChildEnvironment.clean(from: ProcessInfo.processInfo.environment, adding: spec.env)
+        let child = ChildProcess(arguments: spec.command, timeout: spec.timeout, environment: environment, outputLimit: Self.outputLimit)
         let result = try await child.run(input: input)
         let program = (spec.command[0] as NSString).lastPathComponent
         switch result.ending {

@@ -38,7 +38,7 @@ extension ToolsConfiguration {
     }
 
     private static func commandSpec(_ fields: [String: JSONValue], context: String, directory: String?) throws -> CommandTool.Spec {
-        let known = ["command", "timeout", "description", "parameters"]
+        let known = ["command", "timeout", "description", "parameters", "env", "approval"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError("\(context): unknown key '\(unknown)' (known: \(known.joined(separator: ", ")))")
         }
@@ -65,8 +65,10 @@ extension ToolsConfiguration {
         if let value = fields["parameters"], value["type"]?.stringValue != "object" {
             throw ConfigurationError("\(context): \"parameters\" must be a JSON schema object with \"type\": \"object\"")
         }
+        let read = ConfigFields(fields: fields, context: context)
         return CommandTool.Spec(
-            command: command, timeout: timeout, description: fields["description"]?.stringValue, parameters: fields["parameters"])
+            command: command, timeout: timeout, description: fields["description"]?.stringValue, parameters: fields["parameters"],
+            env: try read.stringMap("env"), approval: try read.approval() ?? .ask)
     }
 
     private static func openMeteoSettings(_ value: JSONValue, file: String) throws -> OpenMeteoSettings {

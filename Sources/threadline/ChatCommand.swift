@@ -3,6 +3,7 @@ import Foundation
 import Terminal
 import ThreadlineCore
 import ThreadlineSettings
+import Tools
 
 /// `threadline [chat]`: the REPL, or the line-per-message pipe when stdin is not a terminal.
 struct ChatCommand: AsyncParsableCommand {
@@ -40,6 +41,12 @@ struct ChatCommand: AsyncParsableCommand {
     @Flag(help: "Write replies exactly as the model sends them, without rendering Markdown (also NO_COLOR; /render changes it).")
     var raw = false
 
+    @Flag(
+        help:
+            "Run tool calls that would ask for approval without asking (piped and one-shot runs decline them otherwise). Env: THREADLINE_YES=1."
+    )
+    var yes = false
+
     @Option(name: [.customShort("p"), .customLong("prompt")], help: "Send this one message, print the reply, exit (- reads stdin).")
     var prompt: String?
 
@@ -66,8 +73,10 @@ struct ChatCommand: AsyncParsableCommand {
         let interactive = oneShot == nil && TerminalInfo.stdinIsTTY
         let renderer = Renderer.forTerminal(interactive: interactive, environment: environment, markdown: !raw)
         let repl: REPL
+        var servers: MCPServers?
         do {
-            let configuration = try Configuration.load(directory: try backendOptions.configDirectory(paths: paths))
+            var configuration = try Configuration.load(directory: try backendOptions.configDirectory(paths: paths))
+            servers = await startServers(&configuration, paths: paths, environment: environment, renderer: renderer)
             let backend = try await backendOptions.makeBackend(
                 configuration: configuration, paths: paths, environment: environment)
             let threadID = try await openThread(backend)
@@ -79,20 +88,49 @@ struct ChatCommand: AsyncParsableCommand {
             let interrupts = interactive || oneShot != nil ? Interrupts.install() : nil
             let driver = RunDriver(
                 backend: backend,
-                toolRunner: ToolRunner(registry: configuration.tools, timeout: .milliseconds(Int64(toolTimeout * 1000))))
+                toolRunner: ToolRunner(registry: configuration.tools, timeout: .milliseconds(Int64(toolTimeout * 1000))),
+                approver: approver(reader: interactive ? reader : nil, environment: environment, renderer: renderer))
             repl = REPL(
                 backend: backend, driver: driver, reader: reader, renderer: renderer, history: history,
-                session: session, assistantInstructions: configuration.assistant.instructions ?? "", interrupts: interrupts)
+                session: session, assistantInstructions: configuration.assistant.instructions ?? "", interrupts: interrupts,
+                servers: servers)
         } catch let error as ValidationError {
+            await servers?.stopAll()
             throw error
         } catch {
+            await servers?.stopAll()
             renderer.error(Renderer.oneLine(error))
             throw ExitCode.failure
         }
-        guard let oneShot else { return await repl.run() }
+        guard let oneShot else {
+            await repl.run()
+            await servers?.stopAll()
+            return
+        }
         // Ctrl-C cancels the run (on the server too) and keeps the partial reply, instead of
         // killing the process mid-stream.
-        guard await repl.sendOnce(oneShot) else { throw ExitCode.failure }
+        let succeeded = await repl.sendOnce(oneShot)
+        await servers?.stopAll()
+        guard succeeded else { throw ExitCode.failure }
+    }
+
+    /// Starts the servers of mcp.json (all at once, each within its startup_timeout) and adds
+    /// their tools; a server that fails is one line on stderr and the session goes on without it.
+    private func startServers(
+        _ configuration: inout Configuration, paths: StatePaths, environment: [String: String], renderer: Renderer
+    ) async -> MCPServers? {
+        guard !configuration.mcp.servers.isEmpty else { return nil }
+        let servers = MCPServers(configuration: configuration.mcp, logDirectory: paths.mcpLogDirectory, environment: environment)
+        await servers.startAll()
+        (servers.failures + configuration.addTools(of: servers)).forEach { renderer.error($0) }
+        return servers
+    }
+
+    /// Piped and one-shot runs cannot ask: calls that need approval are declined unless --yes.
+    private func approver(reader: (any LineReader)?, environment: [String: String], renderer: Renderer) -> any ToolApprover {
+        if yes || environment["THREADLINE_YES"] == "1" { return ApproveAll() }
+        guard let reader else { return DeclineAll(renderer: renderer) }
+        return TerminalApprover(reader: reader, renderer: renderer)
     }
 
     /// The one-shot message from -p or the arguments (`-`: all of stdin); nil for a chat.

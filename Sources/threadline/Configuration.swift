@@ -9,9 +9,11 @@ struct Configuration {
     var tools: ToolRegistry
     /// "built-in" or the directory the files were read from.
     var source: String
+    /// The servers of `mcp.json` (none without the file).
+    var mcp = MCPConfiguration()
 
-    /// Reads `assistant.json` and `tools.json` from `directory` (each optional: a missing file
-    /// means the built-in one). Errors name the file and the bad entry.
+    /// Reads `assistant.json`, `tools.json` and `mcp.json` from `directory` (each optional: a
+    /// missing file means the built-in one, or no MCP servers). Errors name the file and the bad entry.
     static func load(directory: String?) throws -> Configuration {
         var source = "built-in"
         var assistantData = Data(DefaultConfiguration.assistantJSON.utf8)
@@ -44,7 +46,20 @@ struct Configuration {
         assistant.tools = try toolsConfiguration.mergedTools(assistant.tools ?? [], file: toolsFile)
         let tools = try toolsConfiguration.registry(
             for: assistant.functions, file: toolsFile, environment: ProcessInfo.processInfo.environment)
-        return Configuration(assistant: assistant, tools: tools, source: source)
+        var mcp = MCPConfiguration()
+        if let directory, let data = FileManager.default.contents(atPath: directory + "/mcp.json") {
+            mcp = try MCPConfiguration.parse(data, file: directory + "/mcp.json", directory: directory)
+        }
+        return Configuration(assistant: assistant, tools: tools, source: source, mcp: mcp)
+    }
+
+    /// Offers the tools of the ready MCP servers beside the function tools, to the model and the
+    /// runner; returns notices for the tools left out.
+    mutating func addTools(of servers: MCPServers) -> [String] {
+        let (added, notices) = servers.tools(excluding: Set(tools.names))
+        assistant.tools = (assistant.tools ?? []) + added.map { ToolDefinition(function: $0.definition) }
+        tools = ToolRegistry(tools.tools + added.map { $0 as any Tool })
+        return notices
     }
 
     /// The file's bytes, or nil when nothing is at `path`; a directory or an unreadable file

@@ -77,11 +77,11 @@ import Testing
     @Test func configMustBeADirectoryWithConfiguration() async throws {
         let file = home.file("plain.json")
         #expect(FileManager.default.createFile(atPath: file, contents: Data("{}".utf8)))
-        let fix = "give a directory with assistant.json and/or tools.json"
+        let fix = "give a directory with assistant.json, tools.json or mcp.json"
         expectOneErrorLine(try await run(["--config", file]), "--config \(file) is a file, not a directory", hint: fix)
         let empty = home.file("empty")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
-        expectOneErrorLine(try await run(["--config", empty]), "--config \(empty) holds neither assistant.json nor tools.json", hint: fix)
+        expectOneErrorLine(try await run(["--config", empty]), "--config \(empty) holds none of assistant.json, tools.json, mcp.json", hint: fix)
         expectOneErrorLine(try await run(["--config", home.file("nowhere")]), "--config \(home.file("nowhere")) does not exist", hint: fix)
     }
 

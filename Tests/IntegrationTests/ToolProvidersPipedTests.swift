@@ -19,9 +19,11 @@ import Tools
         }
     }
 
-    private func run(_ lines: [String]) async throws -> ProcessOutput {
+    /// Command tools ask before they run, so a piped run needs --yes (`yes: false` shows the decline).
+    private func run(_ lines: [String], yes: Bool = true) async throws -> ProcessOutput {
         try await ProcessRunner.run(
-            ["--config", config.path], lines: lines, environment: ["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0"])
+            ["--config", config.path] + (yes ? ["--yes"] : []), lines: lines,
+            environment: ["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0", "THREADLINE_YES": ""])
     }
 
     /// Rain probability from a script that reads the arguments JSON and answers per city.
@@ -66,6 +68,21 @@ import Tools
         #expect(output.status == 0)
         #expect(output.stderr.contains(#"→ get_rain_probability(location: 서울/서울특별시) = {"error":"rain.sh exited with status 2"#))
         #expect(output.stdout.contains("get_rain_probability (rain.sh exited with status 2: unknown city in"))
+    }
+
+    @Test func pipedRunDeclinesACommandToolWithoutYes() async throws {
+        try writeConfig(tools: #"{"tools": {"get_rain_probability": {"command": ["./rain.sh"]}}}"#, script: rainScript)
+        let output = try await run(["What's the chance of rain in Busan?"], yes: false)
+        #expect(output.status == 0)
+        #expect(output.stderr.contains("declined get_rain_probability: it needs approval"))
+        #expect(output.stderr.contains(#"→ get_rain_probability(location: 부산/경상남도) = {"error":"the user declined this call"}"#))
+    }
+
+    @Test func approvalAutoRunsACommandToolWithoutYes() async throws {
+        try writeConfig(
+            tools: #"{"tools": {"get_rain_probability": {"command": ["./rain.sh"], "approval": "auto"}}}"#, script: rainScript)
+        let output = try await run(["What's the chance of rain in Busan?"], yes: false)
+        #expect(output.stderr.contains("→ get_rain_probability(location: 부산/경상남도) = 0.42"))
     }
 
     @Test func toolsShowsWhyACommandIsNotReady() async throws {

@@ -151,3 +151,11 @@ import Testing
         #expect(throws: SlashCommandError.self) { try parse("/retry now")?.get() }
     }
 }
+
+@Suite struct MCPSlashCommandTests {
+    @Test func mcpShowsOrRestartsAServer() {
+        #expect(SlashCommandParser.parse("/mcp") == .success(.mcp(restart: nil)))
+        #expect(SlashCommandParser.parse("/mcp restart time") == .success(.mcp(restart: "time")))
+        #expect(SlashCommandParser.parse("/mcp stop time") == .failure(SlashCommandError(description: "usage: /mcp [restart NAME]")))
+    }
+}

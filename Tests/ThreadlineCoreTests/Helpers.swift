@@ -8,14 +8,16 @@ struct ClosureTool: Tool {
     var name: String
     var provider: String = "test"
     var parametersSchema: String
+    var approval: ToolApproval
     var body: @Sendable ([String: JSONValue]) async throws -> String
 
     init(
-        _ name: String, schema: String = ClosureTool.locationSchema,
+        _ name: String, schema: String = ClosureTool.locationSchema, approval: ToolApproval = .auto,
         body: @escaping @Sendable ([String: JSONValue]) async throws -> String
     ) {
         self.name = name
         self.parametersSchema = schema
+        self.approval = approval
         self.body = body
     }
 

@@ -116,7 +116,7 @@ struct ConfigDirectoryTests {
         #expect(throws: ConfigDirectoryError(path: missing, reason: .missing)) { try paths.resolvedConfigDirectory(flag: missing) }
         #expect(
             ConfigDirectoryError(path: missing, reason: .missing).description
-                == "--config \(missing) does not exist — give a directory with assistant.json and/or tools.json, "
+                == "--config \(missing) does not exist — give a directory with assistant.json, tools.json or mcp.json, "
                 + "or leave out --config for the built-in assistant")
         #expect(FileManager.default.createFile(atPath: home.file("plain"), contents: Data()))
         #expect(throws: ConfigDirectoryError(path: home.file("plain"), reason: .isFile)) {
@@ -124,7 +124,7 @@ struct ConfigDirectoryTests {
         }
         let empty = try directory("empty")
         #expect(throws: ConfigDirectoryError(path: empty, reason: .empty)) { try paths.resolvedConfigDirectory(flag: empty) }
-        #expect(ConfigDirectoryError(path: empty, reason: .empty).description.hasPrefix("--config \(empty) holds neither"))
+        #expect(ConfigDirectoryError(path: empty, reason: .empty).description.hasPrefix("--config \(empty) holds none of"))
     }
 
     @Test func existenceCheckIsInjectable() throws {
