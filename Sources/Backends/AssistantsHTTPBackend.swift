@@ -114,7 +114,7 @@ public actor AssistantsHTTPBackend: ChatBackend {
         let body = CreateRun(
             assistantID: assistant.id, instructions: options.instructions,
             additionalInstructions: options.additionalInstructions, model: options.model ?? model)
-        return try await runEvents(.POST, "/threads/\(threadID)/runs", body: body)
+        return try await runEvents(threadID: threadID, .POST, "/threads/\(threadID)/runs", body: body)
     }
 
     public func submitToolOutputs(
@@ -130,35 +130,58 @@ public actor AssistantsHTTPBackend: ChatBackend {
             }
         }
         let body = Submission(toolOutputs: outputs.map { ToolOutput(toolCallID: $0.toolCallID, output: $0.output) })
-        return try await runEvents(.POST, "/threads/\(threadID)/runs/\(runID)/submit_tool_outputs", body: body)
+        return try await runEvents(threadID: threadID, .POST, "/threads/\(threadID)/runs/\(runID)/submit_tool_outputs", body: body)
     }
 
+    /// Cancels the run on the server, giving up after `cancelDeadline` (a black-holed network
+    /// must not hold the REPL).
     public func cancelRun(threadID: String, runID: String) async throws {
+        try await Self.cancel(api: api, threadID: threadID, runID: runID)
+    }
+
+    /// How long a cancel request may take, retries included.
+    static let cancelDeadline = Duration.seconds(5)
+
+    private static func cancel(api: APIClient, threadID: String, runID: String) async throws {
         struct Empty: Encodable, Sendable {}
-        _ = try await api.json(.POST, "/threads/\(threadID)/runs/\(runID)/cancel", body: Empty(), as: Run.self)
+        _ = try await api.json(
+            .POST, "/threads/\(threadID)/runs/\(runID)/cancel", body: Empty(), as: Run.self, deadline: cancelDeadline)
     }
 
     /// Streams a run's events as `RunEvent`s. Unknown events and events whose JSON is broken
-    /// are skipped; a stream that ends before the run completed or asked for tools throws.
+    /// are skipped; a stream that ends before the run completed or asked for tools throws, and
+    /// first cancels the run on the server (its id remembered from the first event), so a
+    /// broken connection does not leave it running there and the thread locked.
     private func runEvents(
-        _ method: HTTPMethod, _ path: String, body: any Encodable & Sendable
+        threadID: String, _ method: HTTPMethod, _ path: String, body: any Encodable & Sendable
     ) async throws -> AsyncThrowingStream<RunEvent, any Error> {
         let source = try await api.events(method, path, body: body)
         let start = translator
+        let api = api
         return .producing { continuation in
             var translator = start
             var settled = false
-            for try await sse in source {
-                guard let name = sse.event, name != "done",
-                    let event = try? StreamEvent.decode(name: name, data: sse.data)
-                else { continue }
-                for translated in translator.translate(event) {
-                    if case .finished = translated { settled = true }
-                    if case .toolCallsRequired = translated { settled = true }
-                    continuation.yield(translated)
+            var runID: String?
+            do {
+                for try await sse in source {
+                    guard let name = sse.event, name != "done",
+                        let event = try? StreamEvent.decode(name: name, data: sse.data)
+                    else { continue }
+                    for translated in translator.translate(event) {
+                        switch translated {
+                        case .started(let id): runID = id
+                        case .finished, .toolCallsRequired: settled = true
+                        default: break
+                        }
+                        continuation.yield(translated)
+                    }
                 }
+                if !settled { throw HTTPError.streamCut("the stream ended before the run finished") }
+            } catch let error where !(error is CancellationError) && !settled {
+                // A reader that left (Ctrl-C) cancels through `cancelRun`; a broken stream does it here.
+                if let runID { try? await Self.cancel(api: api, threadID: threadID, runID: runID) }
+                throw error
             }
-            if !settled { throw HTTPError.streamCut("the stream ended before the run finished") }
         }
     }
 }
