@@ -89,7 +89,11 @@ struct ChatCommand: AsyncParsableCommand {
             renderer.error(Renderer.oneLine(error))
             throw ExitCode.failure
         }
-        guard let oneShot else { return await repl.run() }
+        guard let oneShot else {
+            // A line that could not be sent makes piped input end non-zero, after the rest ran.
+            guard await repl.run() || interactive else { throw ExitCode.failure }
+            return
+        }
         // Ctrl-C cancels the run (on the server too) and keeps the partial reply, instead of
         // killing the process mid-stream.
         guard await repl.sendOnce(oneShot) else { throw ExitCode.failure }

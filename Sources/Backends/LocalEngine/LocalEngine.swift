@@ -15,6 +15,12 @@ public actor LocalEngine {
     private let environment: RunEnvironment
     /// Runs this engine executes, by id.
     private var active: [String: ActiveRun] = [:]
+    /// This process's name on the runs it holds (`RunLease.owner`).
+    private let owner: String
+    /// Runs this engine holds a lease on: executing here, or waiting here for tool outputs.
+    private var held: Set<String> = []
+    /// Renews the leases of `held` every `timing.heartbeatMillis` while there are any.
+    private var heartbeat: Task<Void, Never>?
 
     /// A run whose stream is open here.
     private struct ActiveRun {
@@ -26,19 +32,28 @@ public actor LocalEngine {
     /// How long a run may wait in requires_action (and in total) before it expires, in seconds.
     public var expirySeconds: Int { environment.expirySeconds }
 
-    /// An engine over `store`. Runs another process left unfinished are not touched here, since
-    /// that process may still be running them: they end when cancelled or when their
-    /// `expires_at` passes.
-    public init(store: any ThreadStore, model: any LanguageModel, expirySeconds: Int = 600) {
+    /// An engine over `store`, holding the runs it starts as `owner`. A run another process
+    /// holds is left alone while that process renews its lease; once the lease lapses (or the
+    /// process is seen gone) the run is an orphan, ended as failed by whoever finds it.
+    public init(
+        store: any ThreadStore, model: any LanguageModel, expirySeconds: Int = 600, timing: RunTiming = .standard,
+        owner: String = LocalEngine.processOwner
+    ) {
         self.store = store
         self.model = model
-        self.environment = RunEnvironment(expirySeconds: expirySeconds)
+        self.environment = RunEnvironment(timing: timing, expirySeconds: expirySeconds)
+        self.owner = owner
     }
 
     /// An engine over the SQLite database at `databasePath` (created when missing).
     public init(databasePath: String, model: any LanguageModel, expirySeconds: Int = 600) throws {
         self.init(store: try SQLiteThreadStore(path: databasePath), model: model, expirySeconds: expirySeconds)
     }
+
+    /// This process as a run owner: host, pid and a nonce (a pid is reused after a reboot).
+    public static let processOwner = [
+        ProcessInfo.processInfo.hostName, String(getpid()), String(UInt32.random(in: 0...UInt32.max)),
+    ].joined(separator: ":")
 
     public nonisolated var modelName: String { model.displayName }
 
@@ -127,14 +142,17 @@ public actor LocalEngine {
             throw EngineError.invalidRequest("Invalid 'role': expected 'user' or 'assistant'.")
         }
         if let run = try activeRun(threadID: threadID) {
-            throw EngineError.invalidRequest("Can't add messages to \(threadID) while a run \(run.id) is active.")
+            throw EngineError.threadBusy(threadID: threadID, runID: run.id, addingMessage: true)
         }
         var message = Message(
             id: environment.makeID("msg"), createdAt: environment.now(), threadID: threadID, status: .completed,
             role: role, text: text)
         message.completedAt = message.createdAt
         message.metadata = metadata
-        try store.commit(StoreChanges(messages: [message]))
+        var changes = StoreChanges(messages: [message])
+        // Another process may start a run between the check above and this write.
+        changes.idleThread = threadID
+        try commitGuarded(changes, addingMessage: true)
         return message
     }
 
@@ -201,13 +219,24 @@ public actor LocalEngine {
         return step
     }
 
-    /// The run of the thread that has not ended yet, expiring it first when its time is up.
+    /// The run of the thread that has not ended yet, expiring it first when its time is up and
+    /// failing it when the process holding it is gone (an orphan).
     public func activeRun(threadID: String) throws -> Run? {
         for run in try store.activeRuns(threadID: threadID).reversed() {
-            if try expireIfDue(runID: run.id) { continue }
+            if try expireIfDue(runID: run.id) || (try failIfOrphaned(runID: run.id)) { continue }
             return run
         }
         return nil
+    }
+
+    /// True when this engine holds the run (executes it, or it waits here for tool outputs).
+    public func holds(runID: String) -> Bool { held.contains(runID) }
+
+    /// Ends as failed every run whose holder is gone, as a restarted `serve` does at start-up;
+    /// answers how many it ended. Runs of live processes are left alone.
+    @discardableResult
+    public func endOrphanedRuns() throws -> Int {
+        try store.allActiveRuns().filter { try failIfOrphaned(runID: $0.id) }.count
     }
 
     /// Starts a run and streams its events until it completes or requires action.
@@ -215,11 +244,15 @@ public actor LocalEngine {
         _ = try thread(id: threadID)
         let assistant = try assistant(id: request.assistantID)
         if let run = try activeRun(threadID: threadID) {
-            throw EngineError.invalidRequest("Thread \(threadID) already has an active run \(run.id).")
+            throw EngineError.threadBusy(threadID: threadID, runID: run.id, addingMessage: false)
         }
         let (lifecycle, created) = RunLifecycle.create(
             threadID: threadID, assistant: assistant, request: request, environment: environment)
-        try store.commit(created.changes)
+        var changes = created.changes
+        changes.idleThread = threadID
+        changes.lease = RunLease(owner: owner, heartbeatAt: environment.nowMillis())
+        try commitGuarded(changes, addingMessage: false)
+        hold(lifecycle.run.id)
         return startStream(lifecycle, opening: created.events)
     }
 
@@ -228,6 +261,13 @@ public actor LocalEngine {
         _ = try run(threadID: threadID, id: runID)
         if try expireIfDue(runID: runID) {
             throw EngineError.invalidRequest("Run \(runID) has expired and can no longer accept tool outputs.")
+        }
+        if !held.contains(runID) {
+            // Left by a process that is gone: this one takes it over. One a live process holds stays its.
+            let lease = RunLease(owner: owner, heartbeatAt: environment.nowMillis())
+            guard try store.claimRun(id: runID, lease: lease, lapsedBefore: lease.heartbeatAt - environment.timing.leaseMillis)
+            else { throw EngineError.invalidRequest("Run \(runID) is in progress in another process.") }
+            hold(runID)
         }
         var lifecycle = try storedLifecycle(runID: runID)
         let submitted = try lifecycle.submit(outputs)
@@ -288,6 +328,7 @@ public actor LocalEngine {
             // Another process ended the run: its stream closes on the state that process wrote.
             if let run = try? store.run(id: runID) { active[runID]?.continuation.yield(.run(phase: run.status.rawValue, run)) }
             endStream(runID: runID)
+            held.remove(runID)
         } catch {
             if Task.isCancelled || error is CancellationError {
                 _ = try? cancel(runID: runID)
@@ -313,12 +354,79 @@ public actor LocalEngine {
                 try? await Task.sleep(for: .seconds(max(0, expiresAt - environment.now()) + 1))
                 _ = try? self.expireIfDue(runID: runID)
             }
-        case .end: endStream(runID: runID)
+        case .end:
+            endStream(runID: runID)
+            held.remove(runID)
         }
     }
 
     private func endStream(runID: String) {
         active.removeValue(forKey: runID)?.continuation.finish()
+    }
+
+    /// Commits a new message or run, turning the store's busy refusal into the engine's.
+    private func commitGuarded(_ changes: StoreChanges, addingMessage: Bool) throws {
+        do {
+            try store.commit(changes)
+        } catch StoreError.threadBusy(let threadID, let runID) {
+            throw EngineError.threadBusy(threadID: threadID, runID: runID, addingMessage: addingMessage)
+        }
+    }
+
+    // MARK: leases
+
+    /// Holds the run here and keeps its lease renewed while it is held.
+    private func hold(_ runID: String) {
+        held.insert(runID)
+        guard heartbeat == nil else { return }
+        let interval = Duration.milliseconds(environment.timing.heartbeatMillis)
+        heartbeat = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, await self.beat() else { return }
+            }
+        }
+    }
+
+    /// Renews the leases held, and writes the text of replies whose model went quiet; false
+    /// (the heartbeat stops) once no run is held.
+    private func beat() -> Bool {
+        guard !held.isEmpty else {
+            heartbeat = nil
+            return false
+        }
+        if let kept = try? store.renewLeases(owner: owner, runIDs: Array(held), at: environment.nowMillis()) {
+            // A run lost meanwhile was ended by another process; its writes here fail on their own.
+            held.formIntersection(kept)
+        }
+        for (runID, var state) in active {
+            guard let flush = state.lifecycle.flushIfDue(), (try? store.commit(flush.changes)) != nil else { continue }
+            active[runID] = state
+        }
+        return true
+    }
+
+    /// Fails the run when its holder is gone: its lease lapsed, or its process (on this host)
+    /// no longer exists. A run without a lease predates leases and counts as an orphan. True
+    /// when it did.
+    private func failIfOrphaned(runID: String) throws -> Bool {
+        guard !held.contains(runID), active[runID] == nil else { return false }
+        if let lease = try store.lease(runID: runID) {
+            guard lease.isLapsed(at: environment.nowMillis(), environment.timing) || Self.isGone(lease.owner) else { return false }
+        }
+        return try end(runID: runID) { $0.fail(Self.orphanMessage) }.ended
+    }
+
+    /// `last_error.message` of a run whose process stopped while holding it.
+    static let orphanMessage = "the process running it stopped"
+
+    /// True when `owner` names a process of this host that no longer exists.
+    private static func isGone(_ owner: String) -> Bool {
+        let parts = owner.split(separator: ":")
+        guard parts.count == 3, String(parts[0]) == ProcessInfo.processInfo.hostName, let pid = pid_t(parts[1]) else {
+            return false
+        }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// The lifecycle of a run: the one executing here, else taken over from the store.
@@ -343,6 +451,7 @@ public actor LocalEngine {
             } catch StoreError.runChanged where active[runID] == nil {
                 continue
             }
+            held.remove(runID)
             if let state = active.removeValue(forKey: runID) {
                 state.task?.cancel()
                 for event in transition.events { state.continuation.yield(event) }
