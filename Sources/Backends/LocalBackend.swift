@@ -78,18 +78,24 @@ public actor LocalBackend: ChatBackend {
     /// failed by the engine. A run another live process holds is waited for, up to `busyWait`,
     /// then the line is refused with `BackendError.threadBusy`: that run is never cancelled.
     public func appendUserMessage(_ text: String, threadID: String) async throws {
-        let deadline = ContinuousClock.now + busyWait
         try await mapped {
-            while true {
-                do {
-                    if let run = try await engine.activeRun(threadID: threadID), await engine.holds(runID: run.id) {
-                        try await engine.cancelRun(threadID: threadID, runID: run.id)
-                    }
-                    _ = try await engine.addMessage(threadID: threadID, role: "user", text: text)
-                    return
-                } catch EngineError.threadBusy where ContinuousClock.now < deadline {
-                    try await Task.sleep(for: Self.busyPoll)
+            try await waitingWhileBusy {
+                if let run = try await engine.activeRun(threadID: threadID), await engine.holds(runID: run.id) {
+                    try await engine.cancelRun(threadID: threadID, runID: run.id)
                 }
+                _ = try await engine.addMessage(threadID: threadID, role: "user", text: text)
+            }
+        }
+    }
+
+    /// Runs `body` again while another process's run keeps the thread busy, for up to `busyWait`.
+    private func waitingWhileBusy<T>(_ body: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + busyWait
+        while true {
+            do {
+                return try await body()
+            } catch EngineError.threadBusy where ContinuousClock.now < deadline {
+                try await Task.sleep(for: Self.busyPoll)
             }
         }
     }
@@ -101,7 +107,10 @@ public actor LocalBackend: ChatBackend {
         let request = RunRequest(
             assistantID: assistantID, instructions: options.instructions,
             additionalInstructions: options.additionalInstructions, model: options.model ?? model)
-        return try await mapped { translator.translate(try await engine.createRun(threadID: threadID, request: request)) }
+        // Another process may start its run between this process's line and run: this one waits for it.
+        return try await mapped {
+            translator.translate(try await waitingWhileBusy { try await engine.createRun(threadID: threadID, request: request) })
+        }
     }
 
     public func submitToolOutputs(

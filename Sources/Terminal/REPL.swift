@@ -151,6 +151,8 @@ public final class REPL {
             renderer.finishReply(summary, elapsed: elapsed)
             return summary.outcome == .completed
         case .failure(let error):
+            // The run could not start beside another process's: the line was not answered.
+            if case .threadBusy? = error as? BackendError { allSent = false }
             renderer.finishReply(nil, error: error, elapsed: elapsed)
             return false
         }
