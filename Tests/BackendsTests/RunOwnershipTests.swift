@@ -117,7 +117,8 @@ struct RunOwnershipTests {
         let elsewhere = try process("elsewhere:1:1", timing: silent)
         let (thread, waiting) = try await elsewhere.runUntilToolCalls()
 
-        let patient = try process(live("patient"))
+        // A lease of an hour: however slow this machine, the heartbeat is within it.
+        let patient = try process(live("patient"), timing: RunTiming(heartbeatMillis: 2_000, leaseMillis: 3_600_000, textFlushMillis: 250))
         #expect(try await patient.activeRun(threadID: thread.id)?.id == waiting.id, "within the lease it is alive")
 
         let strict = try process(live("strict"), timing: RunTiming(heartbeatMillis: 10, leaseMillis: 20, textFlushMillis: 250))

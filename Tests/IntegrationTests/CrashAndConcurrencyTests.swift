@@ -133,21 +133,14 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
 /// The built binary running in the background with its input already written and closed,
 /// its output collected as it comes, so a test can wait for a moment of a turn and kill it there.
 final class RunningBinary: @unchecked Sendable {
-    let process = Process()
+    let process: Process
     private let lock = NSLock()
     private var out = Data()
     private var err = Data()
 
     init(_ arguments: [String], lines: [String] = [], environment: [String: String]) throws {
-        process.executableURL = URL(fileURLWithPath: ProcessRunner.threadlineBinary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let (process, stdin, stdout, stderr) = ProcessRunner.prepare(ProcessRunner.threadlineBinary, arguments, environment: environment)
+        self.process = process
         stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, error: false) }
         stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, error: true) }
         try spawning {
