@@ -114,7 +114,7 @@ public actor AssistantsHTTPBackend: ChatBackend {
         let body = CreateRun(
             assistantID: assistant.id, instructions: options.instructions,
             additionalInstructions: options.additionalInstructions, model: options.model ?? model)
-        return try await runEvents(threadID: threadID, .POST, "/threads/\(threadID)/runs", body: body)
+        return try await runEvents(threadID: threadID, .POST, "/threads/\(threadID)/runs", body: body, creating: true)
     }
 
     public func submitToolOutputs(
@@ -148,16 +148,40 @@ public actor AssistantsHTTPBackend: ChatBackend {
             .POST, "/threads/\(threadID)/runs/\(runID)/cancel", body: Empty(), as: Run.self, deadline: cancelDeadline)
     }
 
+    /// Cancels the thread's newest run when it is still active and new: the one a Ctrl-C left
+    /// on the server before its id arrived. Its own task, since the caller's is cancelled.
+    private static func cancelUnseenRun(api: APIClient, threadID: String, requestedAt: Date) async {
+        await Task.detached {
+            guard
+                let newest = try? await api.json(
+                    .GET, "/threads/\(threadID)/runs?order=desc&limit=1", as: APIList<Run>.self, deadline: cancelDeadline
+                ).data.first,
+                !newest.status.isTerminal,
+                // Allows for the server's clock; an older run is someone else's.
+                newest.createdAt >= Int(requestedAt.timeIntervalSince1970) - 30
+            else { return }
+            try? await cancel(api: api, threadID: threadID, runID: newest.id)
+        }.value
+    }
+
     /// Streams a run's events as `RunEvent`s. Unknown events and events whose JSON is broken
     /// are skipped; a stream that ends before the run completed or asked for tools throws, and
     /// first cancels the run on the server (its id remembered from the first event), so a
-    /// broken connection does not leave it running there and the thread locked.
+    /// broken connection does not leave it running there and the thread locked. When a new run
+    /// (`creating`) is cancelled before its id arrived, it is looked up and cancelled.
     private func runEvents(
-        threadID: String, _ method: HTTPMethod, _ path: String, body: any Encodable & Sendable
+        threadID: String, _ method: HTTPMethod, _ path: String, body: any Encodable & Sendable, creating: Bool = false
     ) async throws -> AsyncThrowingStream<RunEvent, any Error> {
-        let source = try await api.events(method, path, body: body)
-        let start = translator
+        let requestedAt = Date()
         let api = api
+        let source: AsyncThrowingStream<ServerSentEvent, any Error>
+        do {
+            source = try await api.events(method, path, body: body)
+        } catch  where creating && Task.isCancelled {
+            await Self.cancelUnseenRun(api: api, threadID: threadID, requestedAt: requestedAt)
+            throw CancellationError()
+        }
+        let start = translator
         return .producing { continuation in
             var translator = start
             var settled = false
@@ -177,7 +201,10 @@ public actor AssistantsHTTPBackend: ChatBackend {
                     }
                 }
                 if !settled { throw HTTPError.streamCut("the stream ended before the run finished") }
-            } catch let error where !(error is CancellationError) && !settled {
+            } catch  where creating && runID == nil && Task.isCancelled {
+                await Self.cancelUnseenRun(api: api, threadID: threadID, requestedAt: requestedAt)
+                throw CancellationError()
+            } catch let error where !(error is CancellationError) && !Task.isCancelled && !settled {
                 // A reader that left (Ctrl-C) cancels through `cancelRun`; a broken stream does it here.
                 if let runID { try? await Self.cancel(api: api, threadID: threadID, runID: runID) }
                 throw error

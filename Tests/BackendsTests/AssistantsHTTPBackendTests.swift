@@ -19,7 +19,10 @@ struct AssistantsHTTPBackendTests {
         let run = Run(
             id: "run_1", createdAt: 1, threadID: "thread_1", assistantID: "asst_1", status: .cancelling, model: "m",
             instructions: nil, tools: [], expiresAt: nil)
-        let server = try await FakeHTTPServer.start { request in
+        var running = run
+        running.status = .inProgress
+        running.createdAt = Int(Date().timeIntervalSince1970)
+        let server = try await FakeHTTPServer.start { [running] request in
             switch (request.method, request.path) {
             case ("POST", "/v1/assistants"):
                 .json(WireCoding.jsonText(Assistant(id: "asst_1", createdAt: 1, model: "m", instructions: nil, tools: [])))
@@ -28,6 +31,8 @@ struct AssistantsHTTPBackendTests {
                     WireCoding.jsonText(
                         Message(id: "msg_1", createdAt: 1, threadID: "thread_1", status: .completed, role: "user", text: "hi")))
             case ("POST", "/v1/threads/thread_1/runs/run_1/cancel"): .json(WireCoding.jsonText(run))
+            case ("GET", "/v1/threads/thread_1/runs"):
+                .json(#"{"object":"list","data":[\#(WireCoding.jsonText(running))],"has_more":false}"#)
             default: nil
             }
         }
@@ -55,5 +60,23 @@ struct AssistantsHTTPBackendTests {
 
         #expect(started == "run_1")
         #expect(server.requests("POST", "/v1/threads/thread_1/runs/run_1/cancel").count == 1)
+    }
+
+    @Test func ctrlCBeforeTheRunsIdArrivedStillCancelsTheRunOnTheServer() async throws {
+        // The server took the run but sends nothing yet.
+        let server = try await server(runs: FakeReply.sse([]).stalling())
+        defer { server.releaseStalled() }
+        let backend = try await AssistantsHTTPBackend(
+            settings: fakeSettings(server), statePath: state.file("state.sqlite"), definition: DefaultConfiguration.assistant,
+            assistantID: nil)
+        let reader = Task {
+            for try await _ in try await backend.streamRun(threadID: "thread_1", options: RunOptions()) {}
+        }
+        #expect(await eventually { server.requests("POST", "/v1/threads/thread_1/runs").count == 1 })
+
+        reader.cancel()
+        _ = await reader.result
+
+        #expect(await eventually { server.requests("POST", "/v1/threads/thread_1/runs/run_1/cancel").count == 1 })
     }
 }
