@@ -29,10 +29,12 @@ run: build
 TEST_RUN := $(shell date +%s)-$(shell echo $$PPID)
 TESTING := THREADLINE_TEST_RUN=$(TEST_RUN)
 
+# One test at a time: many tests drive real processes, terminals and servers with leases and
+# timeouts, and on two cores running them all at once starved their heartbeats and deadlines.
 test: test-deps venv
 	$(SWIFT) build --build-tests
 	@status=0; \
-	( set -x; $(TESTING) $(SWIFT) test --skip-build \
+	( set -x; $(TESTING) $(SWIFT) test --skip-build --no-parallel \
 	  && $(TESTING) python3 Tests/Fixtures/test_assistants_backend.py $(BIN) \
 	  && $(TESTING) $(VENV)/bin/python3 Tests/Fixtures/test_serve_sdk.py $(BIN) ) || status=1; \
 	scripts/check-test-leftovers.sh $(TEST_RUN) || status=1; \

@@ -114,7 +114,7 @@ public actor AssistantsHTTPBackend: ChatBackend {
         let body = CreateRun(
             assistantID: assistant.id, instructions: options.instructions,
             additionalInstructions: options.additionalInstructions, model: options.model ?? model)
-        return try await runEvents(.POST, "/threads/\(threadID)/runs", body: body)
+        return try await runEvents(threadID: threadID, .POST, "/threads/\(threadID)/runs", body: body, creating: true)
     }
 
     public func submitToolOutputs(
@@ -130,35 +130,85 @@ public actor AssistantsHTTPBackend: ChatBackend {
             }
         }
         let body = Submission(toolOutputs: outputs.map { ToolOutput(toolCallID: $0.toolCallID, output: $0.output) })
-        return try await runEvents(.POST, "/threads/\(threadID)/runs/\(runID)/submit_tool_outputs", body: body)
+        return try await runEvents(threadID: threadID, .POST, "/threads/\(threadID)/runs/\(runID)/submit_tool_outputs", body: body)
     }
 
+    /// Cancels the run on the server, giving up after `cancelDeadline` (a black-holed network
+    /// must not hold the REPL).
     public func cancelRun(threadID: String, runID: String) async throws {
+        try await Self.cancel(api: api, threadID: threadID, runID: runID)
+    }
+
+    /// How long a cancel request may take, retries included.
+    static let cancelDeadline = Duration.seconds(5)
+
+    private static func cancel(api: APIClient, threadID: String, runID: String) async throws {
         struct Empty: Encodable, Sendable {}
-        _ = try await api.json(.POST, "/threads/\(threadID)/runs/\(runID)/cancel", body: Empty(), as: Run.self)
+        _ = try await api.json(
+            .POST, "/threads/\(threadID)/runs/\(runID)/cancel", body: Empty(), as: Run.self, deadline: cancelDeadline)
+    }
+
+    /// Cancels the thread's newest run when it is still active and new: the one a Ctrl-C left
+    /// on the server before its id arrived. Its own task, since the caller's is cancelled.
+    private static func cancelUnseenRun(api: APIClient, threadID: String, requestedAt: Date) async {
+        await Task.detached {
+            guard
+                let newest = try? await api.json(
+                    .GET, "/threads/\(threadID)/runs?order=desc&limit=1", as: APIList<Run>.self, deadline: cancelDeadline
+                ).data.first,
+                !newest.status.isTerminal,
+                // Allows for the server's clock; an older run is someone else's.
+                newest.createdAt >= Int(requestedAt.timeIntervalSince1970) - 30
+            else { return }
+            try? await cancel(api: api, threadID: threadID, runID: newest.id)
+        }.value
     }
 
     /// Streams a run's events as `RunEvent`s. Unknown events and events whose JSON is broken
-    /// are skipped; a stream that ends before the run completed or asked for tools throws.
+    /// are skipped; a stream that ends before the run completed or asked for tools throws, and
+    /// first cancels the run on the server (its id remembered from the first event), so a
+    /// broken connection does not leave it running there and the thread locked. When a new run
+    /// (`creating`) is cancelled before its id arrived, it is looked up and cancelled.
     private func runEvents(
-        _ method: HTTPMethod, _ path: String, body: any Encodable & Sendable
+        threadID: String, _ method: HTTPMethod, _ path: String, body: any Encodable & Sendable, creating: Bool = false
     ) async throws -> AsyncThrowingStream<RunEvent, any Error> {
-        let source = try await api.events(method, path, body: body)
+        let requestedAt = Date()
+        let api = api
+        let source: AsyncThrowingStream<ServerSentEvent, any Error>
+        do {
+            source = try await api.events(method, path, body: body)
+        } catch  where creating && Task.isCancelled {
+            await Self.cancelUnseenRun(api: api, threadID: threadID, requestedAt: requestedAt)
+            throw CancellationError()
+        }
         let start = translator
         return .producing { continuation in
             var translator = start
             var settled = false
-            for try await sse in source {
-                guard let name = sse.event, name != "done",
-                    let event = try? StreamEvent.decode(name: name, data: sse.data)
-                else { continue }
-                for translated in translator.translate(event) {
-                    if case .finished = translated { settled = true }
-                    if case .toolCallsRequired = translated { settled = true }
-                    continuation.yield(translated)
+            var runID: String?
+            do {
+                for try await sse in source {
+                    guard let name = sse.event, name != "done",
+                        let event = try? StreamEvent.decode(name: name, data: sse.data)
+                    else { continue }
+                    for translated in translator.translate(event) {
+                        switch translated {
+                        case .started(let id): runID = id
+                        case .finished, .toolCallsRequired: settled = true
+                        default: break
+                        }
+                        continuation.yield(translated)
+                    }
                 }
+                if !settled { throw HTTPError.streamCut("the stream ended before the run finished") }
+            } catch  where creating && runID == nil && Task.isCancelled {
+                await Self.cancelUnseenRun(api: api, threadID: threadID, requestedAt: requestedAt)
+                throw CancellationError()
+            } catch let error where !(error is CancellationError) && !Task.isCancelled && !settled {
+                // A reader that left (Ctrl-C) cancels through `cancelRun`; a broken stream does it here.
+                if let runID { try? await Self.cancel(api: api, threadID: threadID, runID: runID) }
+                throw error
             }
-            if !settled { throw HTTPError.streamCut("the stream ended before the run finished") }
         }
     }
 }

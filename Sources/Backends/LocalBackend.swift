@@ -9,11 +9,17 @@ public actor LocalBackend: ChatBackend {
     private let name: String
     private var model: String?
     private let translator = AssistantsEventTranslator()
+    /// How long a new line waits for another process's run on the thread to end.
+    private let busyWait: Duration
 
-    /// Uses (creating once) the stored assistant equal to `definition`.
-    public init(name: String, engine: LocalEngine, definition: AssistantParameters) async throws {
+    /// Uses (creating once) the stored assistant equal to `definition`. A line sent while
+    /// another process runs a run on the thread waits up to `busyWait` for it to end.
+    public init(
+        name: String, engine: LocalEngine, definition: AssistantParameters, busyWait: Duration = .seconds(30)
+    ) async throws {
         self.name = name
         self.engine = engine
+        self.busyWait = busyWait
         self.assistantID = try await engine.assistant(matching: definition).id
     }
 
@@ -67,22 +73,44 @@ public actor LocalBackend: ChatBackend {
         }
     }
 
-    /// Appends the line; runs an earlier process left waiting for tool outputs are cancelled
-    /// first, since nobody will answer them.
+    /// Appends the line. A run of this process left waiting for tool outputs (its turn failed)
+    /// is cancelled first, since nobody will answer it; a run of a process that is gone is
+    /// failed by the engine. A run another live process holds is waited for, up to `busyWait`,
+    /// then the line is refused with `BackendError.threadBusy`: that run is never cancelled.
     public func appendUserMessage(_ text: String, threadID: String) async throws {
         try await mapped {
-            if let stale = try await engine.activeRun(threadID: threadID) {
-                try await engine.cancelRun(threadID: threadID, runID: stale.id)
+            try await waitingWhileBusy {
+                if let run = try await engine.activeRun(threadID: threadID), await engine.holds(runID: run.id) {
+                    try await engine.cancelRun(threadID: threadID, runID: run.id)
+                }
+                _ = try await engine.addMessage(threadID: threadID, role: "user", text: text)
             }
-            _ = try await engine.addMessage(threadID: threadID, role: "user", text: text)
         }
     }
+
+    /// Runs `body` again while another process's run keeps the thread busy, for up to `busyWait`.
+    private func waitingWhileBusy<T>(_ body: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + busyWait
+        while true {
+            do {
+                return try await body()
+            } catch EngineError.threadBusy where ContinuousClock.now < deadline {
+                try await Task.sleep(for: Self.busyPoll)
+            }
+        }
+    }
+
+    /// How often a waiting line looks again whether the thread is free.
+    private static let busyPoll = Duration.milliseconds(200)
 
     public func streamRun(threadID: String, options: RunOptions) async throws -> AsyncThrowingStream<RunEvent, any Error> {
         let request = RunRequest(
             assistantID: assistantID, instructions: options.instructions,
             additionalInstructions: options.additionalInstructions, model: options.model ?? model)
-        return try await mapped { translator.translate(try await engine.createRun(threadID: threadID, request: request)) }
+        // Another process may start its run between this process's line and run: this one waits for it.
+        return try await mapped {
+            translator.translate(try await waitingWhileBusy { try await engine.createRun(threadID: threadID, request: request) })
+        }
     }
 
     public func submitToolOutputs(
@@ -111,6 +139,8 @@ public actor LocalBackend: ChatBackend {
             throw BackendError.threadNotFound(id)
         } catch EngineError.notFound(kind: "run", let id) {
             throw BackendError.runNotFound(id)
+        } catch EngineError.threadBusy(let threadID, let runID, _) {
+            throw BackendError.threadBusy(threadID: threadID, runID: runID)
         } catch let error as EngineError {
             throw BackendError.invalidRequest(error.description)
         }

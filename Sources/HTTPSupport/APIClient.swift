@@ -74,11 +74,13 @@ public struct APIClient: Sendable {
         self.client = SharedHTTPClients.client(for: settings)
     }
 
-    /// Sends a request and decodes its JSON answer.
+    /// Sends a request and decodes its JSON answer; with `deadline`, gives up (retries
+    /// included) with `HTTPError.timeout` once that much time has passed.
     public func json<Response: Decodable>(
-        _ method: HTTPMethod, _ path: String, body: (any Encodable & Sendable)? = nil, as type: Response.Type
+        _ method: HTTPMethod, _ path: String, body: (any Encodable & Sendable)? = nil, as type: Response.Type,
+        deadline: Duration? = nil
     ) async throws -> Response {
-        let response = try await execute(method, path, body: body, accept: "application/json")
+        let response = try await execute(method, path, body: body, accept: "application/json", deadline: deadline)
         let buffer = try await collect(response)
         do {
             return try WireCoding.decoder().decode(type, from: Data(buffer.readableBytesView))
@@ -119,11 +121,15 @@ public struct APIClient: Sendable {
     }
 
     private func execute(
-        _ method: HTTPMethod, _ path: String, body: (any Encodable & Sendable)?, accept: String
+        _ method: HTTPMethod, _ path: String, body: (any Encodable & Sendable)?, accept: String, deadline: Duration? = nil
     ) async throws -> HTTPClientResponse {
+        let until = deadline.map { NIODeadline.now() + .nanoseconds(Int64($0.inSeconds * 1e9)) } ?? .distantFuture
         let url = settings.baseURL + path
         guard URL(string: url)?.host != nil else { throw HTTPError.invalidURL(url) }
         let bodyData = try body.map { try WireCoding.encoder().encode($0) }
+        // One key for every attempt of this request, so a server that honours it acts once.
+        let idempotent = method != .POST && method != .PATCH
+        let idempotencyKey = idempotent ? nil : "threadline-retry-\(UUID().uuidString.lowercased())"
         var attempt = 0
         while true {
             attempt += 1
@@ -132,6 +138,7 @@ public struct APIClient: Sendable {
             request.headers.add(name: "Accept", value: accept)
             request.headers.add(name: "User-Agent", value: "threadline/0.1")
             if let key = settings.apiKey, !key.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+            if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
             for (name, value) in settings.extraHeaders { request.headers.add(name: name, value: value) }
             if let bodyData {
                 request.headers.add(name: "Content-Type", value: "application/json")
@@ -140,8 +147,9 @@ public struct APIClient: Sendable {
             let status: Int?
             let headers: [String: String]
             let failure: HTTPError
+            var maybeArrived = false
             do {
-                let response = try await client.execute(request, deadline: .distantFuture)
+                let response = try await client.execute(request, deadline: until)
                 if (200..<300).contains(response.status.code) { return response }
                 status = Int(response.status.code)
                 headers = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
@@ -156,8 +164,13 @@ public struct APIClient: Sendable {
                 status = nil
                 headers = [:]
                 failure = Self.map(error)
+                maybeArrived = !Self.isConnectFailure(error)
             }
-            guard let delay = settings.retry.delay(attempt: attempt, status: status, headers: headers) else { throw failure }
+            guard
+                let delay = settings.retry.delay(
+                    attempt: attempt, status: status, headers: headers, idempotent: idempotent, maybeArrived: maybeArrived)
+            else { throw failure }
+            guard NIODeadline.now() + .nanoseconds(Int64(delay * 1e9)) < until else { throw failure }
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
         }
     }
@@ -180,6 +193,17 @@ public struct APIClient: Sendable {
             }
         }
         return .connection(describe(error))
+    }
+
+    /// True when the connection was never made, so the request surely did not arrive.
+    static func isConnectFailure(_ error: any Error) -> Bool {
+        switch error {
+        case is NIOConnectionError: return true
+        case let clientError as HTTPClientError: return clientError == .connectTimeout
+        case ChannelError.connectTimeout: return true
+        case let io as IOError: return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(io.errnoCode)
+        default: return false
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -33,8 +33,8 @@ struct APIFailure: Error, Equatable {
             return failure
         case EngineError.notFound(let kind, let id):
             return APIFailure(status: 404, message: "No \(kind) found with id '\(id)'.")
-        case EngineError.invalidRequest(let message):
-            return .invalid(message)
+        case let error as EngineError:
+            return .invalid(error.description)
         case StoreError.unknownCursor(let parameter, _):
             return .invalid((error as? StoreError)?.description ?? "", param: parameter)
         case StoreError.runChanged:

@@ -17,6 +17,8 @@ public final class REPL {
     /// The MCP servers behind some of the tools, for `/mcp`; nil without mcp.json.
     let servers: (any ToolServers)?
     private var input = MultilineInput()
+    /// False once a message could not be added to the thread.
+    private var allSent = true
 
     /// With `interrupts`, Ctrl-C cancels a streaming reply and keeps its partial text, and
     /// SIGTERM, SIGHUP and SIGQUIT do the same, restore the terminal and exit with 128 + signal.
@@ -42,8 +44,10 @@ public final class REPL {
         history?.entries.forEach(reader.remember)
     }
 
-    /// Runs until end of input or /quit.
-    public func run() async {
+    /// Runs until end of input or /quit; false when a message could not be sent (the thread was
+    /// busy, the backend refused it), so piped input exits non-zero after going on.
+    @discardableResult
+    public func run() async -> Bool {
         if renderer.interactive { await printBanner() }
         while true {
             let prompt = renderer.prompt(overrideActive: session.hasInstructionOverride, continuing: input.isOpen)
@@ -53,7 +57,7 @@ public final class REPL {
                 // An unfinished block is sent, not lost.
                 if let open = input.flush() { _ = await submit(open, literal: true) }
                 if renderer.interactive { renderer.info("") }
-                return
+                return allSent
             case .interrupted:
                 input.reset()
                 continue
@@ -68,7 +72,7 @@ public final class REPL {
                 continue
             }
             guard case .complete(let text, let literal) = step, !text.isEmpty else { continue }
-            guard await submit(text, literal: literal) else { return }
+            guard await submit(text, literal: literal) else { return allSent }
         }
     }
 
@@ -124,6 +128,7 @@ public final class REPL {
             try await backend.appendUserMessage(text, threadID: session.threadID)
         } catch {
             renderer.error(Renderer.oneLine(error))
+            allSent = false
             return false
         }
         return await runTurn()
@@ -150,6 +155,8 @@ public final class REPL {
             renderer.finishReply(summary, elapsed: elapsed)
             return summary.outcome == .completed
         case .failure(let error):
+            // The run could not start beside another process's: the line was not answered.
+            if case .threadBusy? = error as? BackendError { allSent = false }
             renderer.finishReply(nil, error: error, elapsed: elapsed)
             return false
         }

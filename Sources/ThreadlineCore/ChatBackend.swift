@@ -69,12 +69,15 @@ public enum BackendError: Error, Equatable, CustomStringConvertible {
     case threadNotFound(String)
     case runNotFound(String)
     case invalidRequest(String)
+    /// Another process runs `runID` on the thread; the message was not added.
+    case threadBusy(threadID: String, runID: String)
 
     public var description: String {
         switch self {
         case .threadNotFound(let id): "no thread with id \(id)"
         case .runNotFound(let id): "no run with id \(id)"
         case .invalidRequest(let message): message
+        case .threadBusy(let threadID, let runID): "thread \(threadID) is busy: run \(runID) is in progress in another process"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The result of one tool call as shown to the user and sent to the backend.
 public struct ToolCallResult: Sendable, Equatable {
@@ -49,26 +50,62 @@ public struct ToolRunner: Sendable {
             return .failure(call, "\(error)")
         }
         let timeout = tool.timeout ?? timeout
-        return await withTaskGroup(of: ToolCallResult?.self) { group in
-            group.addTask {
-                do {
-                    let output = try await tool.call(arguments: arguments)
-                    return ToolCallResult(call: call, output: output, isError: false)
-                } catch is CancellationError {
+        // The call runs in a task of its own, raced against the deadline: a tool that ignores
+        // cancellation is cancelled and left behind, and cannot hold the turn past the timeout.
+        let first = FirstResult()
+        let work = Task {
+            do {
+                first.resolve(ToolCallResult(call: call, output: try await tool.call(arguments: arguments), isError: false))
+            } catch is CancellationError {
+                first.resolve(.failure(call, "cancelled"))
+            } catch {
+                first.resolve(.failure(call, "\(error)"))
+            }
+        }
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            first.resolve(.failure(call, "timed out after \(timeout.formattedSeconds)"))
+        }
+        let result = await withTaskCancellationHandler {
+            await first.value()
+        } onCancel: {
+            first.resolve(.failure(call, "cancelled"))
+        }
+        work.cancel()
+        timer.cancel()
+        return result
+    }
+}
+
+/// The first of several racing results; later ones are dropped.
+private final class FirstResult: Sendable {
+    private enum State {
+        case waiting(CheckedContinuation<ToolCallResult, Never>?)
+        case resolved(ToolCallResult)
+    }
+
+    private let state = Mutex(State.waiting(nil))
+
+    func resolve(_ result: ToolCallResult) {
+        let waiter: CheckedContinuation<ToolCallResult, Never>? = state.withLock { state in
+            guard case .waiting(let waiter) = state else { return nil }
+            state = .resolved(result)
+            return waiter
+        }
+        waiter?.resume(returning: result)
+    }
+
+    func value() async -> ToolCallResult {
+        await withCheckedContinuation { continuation in
+            let resolved: ToolCallResult? = state.withLock { state in
+                switch state {
+                case .resolved(let result): return result
+                case .waiting:
+                    state = .waiting(continuation)
                     return nil
-                } catch {
-                    return .failure(call, "\(error)")
                 }
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return Task.isCancelled ? nil : .failure(call, "timed out after \(timeout.formattedSeconds)")
-            }
-            defer { group.cancelAll() }
-            while let next = await group.next() {
-                if let result = next { return result }
-            }
-            return .failure(call, "cancelled")
+            if let resolved { continuation.resume(returning: resolved) }
         }
     }
 }

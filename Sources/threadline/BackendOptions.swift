@@ -57,9 +57,17 @@ struct BackendOptions: ParsableArguments {
 
     /// THREADLINE_DEMO_DELAY_MS slows the demo's streaming (for demos and terminal tests).
     static func demoDelay(_ environment: [String: String]) -> Duration {
-        guard let text = environment["THREADLINE_DEMO_DELAY_MS"], let milliseconds = Int(text), milliseconds >= 0 else {
-            return DemoModel.defaultDeltaDelay
-        }
+        milliseconds("THREADLINE_DEMO_DELAY_MS", environment) ?? DemoModel.defaultDeltaDelay
+    }
+
+    /// THREADLINE_BUSY_WAIT_MS: how long a line waits for another process's run on its thread
+    /// (default 30 s).
+    static func busyWait(_ environment: [String: String]) -> Duration {
+        milliseconds("THREADLINE_BUSY_WAIT_MS", environment) ?? .seconds(30)
+    }
+
+    private static func milliseconds(_ variable: String, _ environment: [String: String]) -> Duration? {
+        guard let text = environment[variable], let milliseconds = Int(text), milliseconds >= 0 else { return nil }
         return .milliseconds(milliseconds)
     }
 
@@ -74,7 +82,8 @@ struct BackendOptions: ParsableArguments {
         switch kind {
         case .demo:
             let engine = try LocalEngine(databasePath: paths.databaseFile, model: DemoModel(deltaDelay: Self.demoDelay(environment)))
-            let backend = try await LocalBackend(name: "demo", engine: engine, definition: configuration.assistant)
+            let backend = try await LocalBackend(
+                name: "demo", engine: engine, definition: configuration.assistant, busyWait: Self.busyWait(environment))
             if let model { await backend.setModel(model) }
             return backend
         case .chat:
@@ -84,7 +93,8 @@ struct BackendOptions: ParsableArguments {
             }
             let model = ChatCompletionsModel(settings: http.settings(baseURL: baseURL, environment: environment))
             let engine = try LocalEngine(databasePath: paths.databaseFile, model: model)
-            let backend = try await LocalBackend(name: "chat", engine: engine, definition: configuration.assistant)
+            let backend = try await LocalBackend(
+                name: "chat", engine: engine, definition: configuration.assistant, busyWait: Self.busyWait(environment))
             if let model = self.model { await backend.setModel(model) }
             return backend
         case .assistants:

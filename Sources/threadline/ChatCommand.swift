@@ -103,8 +103,10 @@ struct ChatCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         guard let oneShot else {
-            await repl.run()
+            // A line that could not be sent makes piped input end non-zero, after the rest ran.
+            let sentEveryLine = await repl.run()
             await servers?.stopAll()
+            guard sentEveryLine || interactive else { throw ExitCode.failure }
             return
         }
         // Ctrl-C cancels the run (on the server too) and keeps the partial reply, instead of

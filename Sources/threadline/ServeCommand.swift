@@ -61,6 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
             engine = try LocalEngine(
                 databasePath: paths.databaseFile, model: try makeModel(environment),
                 expirySeconds: runExpiry)
+            // Runs a killed `serve` (or REPL) left behind end as failed instead of locking their threads.
+            try await engine.endOrphanedRuns()
         } catch let error as ValidationError {
             throw error
         } catch {

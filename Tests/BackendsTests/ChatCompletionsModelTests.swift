@@ -83,6 +83,10 @@ import Tools
         let summary = try await turn(backend, "hi", thread: thread.id)
         #expect(summary.text == "after the wait")
         #expect(server.requests.count == 2)
+        // The retry carries the first attempt's Idempotency-Key, so the server can act once.
+        let keys = server.requests.map { $0.headers["idempotency-key"] }
+        #expect(keys[0]?.hasPrefix("threadline-retry-") == true)
+        #expect(keys[1] == keys[0])
     }
 
     @Test func lengthFinishEndsTheRunIncomplete() async throws {

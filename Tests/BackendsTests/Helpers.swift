@@ -107,3 +107,16 @@ extension Run {
 func containsHangul(_ text: String) -> Bool {
     text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }
 }
+
+/// The `BackendError` `body` throws; nil (and a recorded issue for another error) otherwise.
+func backendError(_ body: () async throws -> Void) async -> BackendError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as BackendError {
+        return error
+    } catch {
+        Issue.record("expected a BackendError, got \(error)")
+        return nil
+    }
+}

@@ -33,18 +33,6 @@ struct LocalBackendTests {
         return (thread, runID, streamed)
     }
 
-    private func backendError(_ body: () async throws -> Void) async -> BackendError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as BackendError {
-            return error
-        } catch {
-            Issue.record("expected a BackendError, got \(error)")
-            return nil
-        }
-    }
-
     @Test func describesItself() async throws {
         let (backend, engine) = try await backend()
         let description = await backend.describe()

@@ -172,12 +172,12 @@ struct LocalEngineErrorTests {
         let (thread, waiting) = try await engine.runUntilToolCalls()
         let assistant = try await engine.seedAssistant()
         let add = await engineError { _ = try await engine.addMessage(threadID: thread.id, role: "user", text: "hello?") }
-        #expect(isInvalidRequest(add))
-        #expect(add?.description.contains(waiting.id) == true)
+        #expect(add == .threadBusy(threadID: thread.id, runID: waiting.id, addingMessage: true))
+        #expect(add?.description == "Can't add messages to \(thread.id) while a run \(waiting.id) is active.")
         let second = await engineError {
             _ = try await engine.createRun(threadID: thread.id, request: RunRequest(assistantID: assistant.id))
         }
-        #expect(isInvalidRequest(second))
+        #expect(second == .threadBusy(threadID: thread.id, runID: waiting.id, addingMessage: false))
         #expect(try await engine.messages(threadID: thread.id).count == 1)
         #expect(try await engine.runs(threadID: thread.id).count == 1)
         // Once the run ends, both are allowed again.

@@ -9,6 +9,8 @@ import Testing
 @Suite struct RunLifecycleTests {
     final class Clock: Sendable {
         let seconds = Mutex(1_000)
+        /// Milliseconds past `seconds`, for text flushes.
+        let millis = Mutex(0)
         let serial = Mutex(0)
     }
 
@@ -17,6 +19,7 @@ import Testing
         let clock = clock
         return RunEnvironment(
             now: { clock.seconds.withLock { $0 } },
+            nowMillis: { Int64(clock.seconds.withLock { $0 }) * 1000 + Int64(clock.millis.withLock { $0 }) },
             makeID: { prefix in
                 clock.serial.withLock {
                     $0 += 1
@@ -174,6 +177,34 @@ import Testing
         #expect(expired.changes.messages.map(\.status) == [.incomplete])
         #expect(expired.changes.messages.first?.incompleteDetails?.reason == "run_expired")
         #expect(expired.changes.steps.map(\.status) == [.expired])
+    }
+
+    @Test func streamingTextIsWrittenEveryFlushIntervalSoACrashKeepsIt() throws {
+        var (lifecycle, _) = created()
+        _ = lifecycle.start()
+        let opened = lifecycle.receive(.textDelta("부산은 "))
+        #expect(opened.changes.messages.map(\.text) == ["부산은 "], "the first piece goes in with the message")
+        clock.millis.withLock { $0 = 249 }
+        #expect(lifecycle.receive(.textDelta("맑고")).changes.isEmpty, "not due before the interval")
+        clock.millis.withLock { $0 = 250 }
+        let flushed = lifecycle.receive(.textDelta(" 14°C"))
+        #expect(flushed.changes.messages.map(\.text) == ["부산은 맑고 14°C"])
+        #expect(flushed.changes.messages.map(\.status) == [.inProgress])
+        #expect(flushed.changes.expectation == RunExpectation(runID: lifecycle.run.id, status: .inProgress))
+        #expect(flushed.changes.runs.isEmpty && flushed.changes.steps.isEmpty)
+        #expect(flushed.events.map(\.name) == ["thread.message.delta"], "a flush sends nothing new")
+        // A quiet model: the engine's heartbeat asks; nothing new since the flush, nothing due.
+        clock.millis.withLock { $0 = 900 }
+        #expect(lifecycle.flushIfDue() == nil)
+
+        // The process dies here; whoever finds the run fails it from what was written.
+        let stored = RunSnapshot(run: lifecycle.run, steps: [], messages: flushed.changes.messages)
+        var orphan = RunLifecycle(stored, environment: environment)
+        let failedTransition = orphan.fail("the process running it stopped")
+        let failed = try #require(failedTransition)
+        #expect(failed.changes.messages.map(\.text) == ["부산은 맑고 14°C"])
+        #expect(failed.changes.messages.map(\.status) == [.incomplete])
+        #expect(failed.changes.runs.first?.lastError == RunError(code: "server_error", message: "the process running it stopped"))
     }
 
     @Test func expiryWaitsForTheDeadline() {

@@ -7,7 +7,7 @@ import AssistantsWire
 struct YieldingStore: ThreadStore {
     let base: SQLiteThreadStore
 
-    private func yielding<T>(_ call: () async throws -> T) async throws -> T {
+    fileprivate func yielding<T>(_ call: () async throws -> T) async throws -> T {
         for _ in 0..<3 { await Task.yield() }
         return try await call()
     }
@@ -42,4 +42,15 @@ struct YieldingStore: ThreadStore {
     func snapshot(runID: String) async throws -> RunSnapshot? { try await yielding { try await base.snapshot(runID: runID) } }
     func timeline(threadID: String) async throws -> [TimelineItem] { try await yielding { try await base.timeline(threadID: threadID) } }
     func commit(_ changes: StoreChanges) async throws { try await yielding { try await base.commit(changes) } }
+}
+
+extension YieldingStore {
+    func allActiveRuns() async throws -> [Run] { try await yielding { try await base.allActiveRuns() } }
+    func lease(runID: String) async throws -> RunLease? { try await yielding { try await base.lease(runID: runID) } }
+    func claimRun(id: String, lease: RunLease, lapsedBefore: Int64) async throws -> Bool {
+        try await yielding { try await base.claimRun(id: id, lease: lease, lapsedBefore: lapsedBefore) }
+    }
+    func renewLeases(owner: String, runIDs: [String], at now: Int64) async throws -> Set<String> {
+        try await yielding { try await base.renewLeases(owner: owner, runIDs: runIDs, at: now) }
+    }
 }

@@ -31,6 +31,21 @@ struct RetryPolicyTests {
         #expect(delay(status: nil) == 0.5)
     }
 
+    @Test func retriesAPostOnlyWhenItSurelyDidNotArriveOrTheServerAnswered() {
+        func post(status: Int?, maybeArrived: Bool) -> Double? {
+            policy.delay(attempt: 1, status: status, headers: [:], idempotent: false, maybeArrived: maybeArrived, jitter: 0, now: now)
+        }
+        // Never connected: the request did not reach the server.
+        #expect(post(status: nil, maybeArrived: false) == 0.5)
+        // Lost after sending: the server may have acted on it; a retry could do it twice.
+        #expect(post(status: nil, maybeArrived: true) == nil)
+        // The server answered 5xx/429: it sees the same Idempotency-Key again.
+        #expect(post(status: 503, maybeArrived: false) == 0.5)
+        #expect(post(status: 429, maybeArrived: false) == 0.5)
+        // A GET is safe to repeat whatever happened.
+        #expect(policy.delay(attempt: 1, status: nil, headers: [:], maybeArrived: true, jitter: 0, now: now) == 0.5)
+    }
+
     @Test func stopsAfterMaxRetries() {
         #expect(delay(attempt: 2, status: 503) != nil)
         #expect(delay(attempt: 3, status: 503) == nil)

@@ -24,16 +24,7 @@ public enum ProcessRunner {
         _ executable: String = threadlineBinary, _ arguments: [String] = [], input: Data = Data(),
         environment: [String: String] = [:]
     ) throws -> ProcessOutput {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let (process, stdin, stdout, stderr) = prepare(executable, arguments, environment: environment)
         try spawning {
             try process.run()
             TestChildren.shared.track(process)
@@ -54,6 +45,24 @@ public enum ProcessRunner {
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errorData.wait(), as: UTF8.self)
                 + (killed ? "\n[test: killed after \(Int(patience)) s]\n" : ""))
+    }
+
+    /// A process for `executable` with pipes on its three standard streams, not started; the
+    /// environment is the test's own plus `environment`.
+    public static func prepare(
+        _ executable: String = threadlineBinary, _ arguments: [String], environment: [String: String]
+    ) -> (process: Process, stdin: Pipe, stdout: Pipe, stderr: Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        return (process, stdin, stdout, stderr)
     }
 
     /// Convenience: `input` as UTF-8 lines.

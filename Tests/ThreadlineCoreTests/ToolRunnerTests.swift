@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ThreadlineCore
 
@@ -113,6 +114,29 @@ struct ToolRunnerTests {
         #expect(results[2].output == "ok c")
         let message = try #require(errorMessage(results[1].output))
         #expect(message.contains("timed out"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func toolIgnoringCancellationDoesNotHoldTheTurnPastTheTimeout() async throws {
+        // The tool blocks its thread in usleep and never looks at cancellation; it lets go only
+        // when the test says so, or after a bound that keeps a broken runner from hanging.
+        let released = Mutex(false)
+        let finished = Log<String>()
+        let stubborn = ClosureTool("stubborn") { _ in
+            for _ in 0..<20_000 where !released.withLock({ $0 }) { usleep(1_000) }
+            finished.append("stubborn")
+            return "too late"
+        }
+        let runner = ToolRunner(registry: ToolRegistry([stubborn]), timeout: .milliseconds(200))
+
+        let results = await runner.run([call("call_1", "stubborn", #"{"location":"a"}"#)])
+
+        // The turn got its timeout output while the tool was still blocked.
+        #expect(finished.entries.isEmpty)
+        released.withLock { $0 = true }
+        try #require(results.count == 1)
+        #expect(results[0].isError)
+        #expect(errorMessage(results[0].output)?.contains("timed out") == true)
     }
 
     @Test func errorOutputIsJSONObjectWithErrorKey() async throws {

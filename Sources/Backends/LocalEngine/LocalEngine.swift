@@ -18,6 +18,12 @@ public actor LocalEngine {
     /// One change of the engine's state at a time (see `exclusively`).
     private var isChanging = false
     private var waitingToChange: [CheckedContinuation<Void, Never>] = []
+    /// This process's name on the runs it holds (`RunLease.owner`).
+    private let owner: String
+    /// Runs this engine holds a lease on: executing here, or waiting here for tool outputs.
+    private var held: Set<String> = []
+    /// Renews the leases of `held` every `timing.heartbeatMillis` while there are any.
+    private var heartbeat: Task<Void, Never>?
 
     /// A run whose stream is open here.
     private struct ActiveRun {
@@ -29,19 +35,28 @@ public actor LocalEngine {
     /// How long a run may wait in requires_action (and in total) before it expires, in seconds.
     public var expirySeconds: Int { environment.expirySeconds }
 
-    /// An engine over `store`. Runs another process left unfinished are not touched here, since
-    /// that process may still be running them: they end when cancelled or when their
-    /// `expires_at` passes.
-    public init(store: any ThreadStore, model: any LanguageModel, expirySeconds: Int = 600) {
+    /// An engine over `store`, holding the runs it starts as `owner`. A run another process
+    /// holds is left alone while that process renews its lease; once the lease lapses (or the
+    /// process is seen gone) the run is an orphan, ended as failed by whoever finds it.
+    public init(
+        store: any ThreadStore, model: any LanguageModel, expirySeconds: Int = 600, timing: RunTiming = .standard,
+        owner: String = LocalEngine.processOwner
+    ) {
         self.store = store
         self.model = model
-        self.environment = RunEnvironment(expirySeconds: expirySeconds)
+        self.environment = RunEnvironment(timing: timing, expirySeconds: expirySeconds)
+        self.owner = owner
     }
 
     /// An engine over the SQLite database at `databasePath` (created when missing).
     public init(databasePath: String, model: any LanguageModel, expirySeconds: Int = 600) throws {
         self.init(store: try SQLiteThreadStore(path: databasePath), model: model, expirySeconds: expirySeconds)
     }
+
+    /// This process as a run owner: host, pid and a nonce (a pid is reused after a reboot).
+    public static let processOwner = [
+        ProcessInfo.processInfo.hostName, String(getpid()), String(UInt32.random(in: 0...UInt32.max)),
+    ].joined(separator: ":")
 
     public nonisolated var modelName: String { model.displayName }
 
@@ -139,14 +154,17 @@ public actor LocalEngine {
         }
         return try await exclusively {
             if let run = try await unfinishedRun(threadID: threadID) {
-                throw EngineError.invalidRequest("Can't add messages to \(threadID) while a run \(run.id) is active.")
+                throw EngineError.threadBusy(threadID: threadID, runID: run.id, addingMessage: true)
             }
             var message = Message(
                 id: environment.makeID("msg"), createdAt: environment.now(), threadID: threadID, status: .completed,
                 role: role, text: text)
             message.completedAt = message.createdAt
             message.metadata = metadata
-            try await store.commit(StoreChanges(messages: [message]))
+            var changes = StoreChanges(messages: [message])
+            // Another process may start a run between the check above and this write.
+            changes.idleThread = threadID
+            try await commitGuarded(changes, addingMessage: true)
             return message
         }
     }
@@ -159,7 +177,7 @@ public actor LocalEngine {
 
     /// Every message of the thread, oldest first.
     public func messages(threadID: String) async throws -> [Message] {
-        try await messages(threadID: threadID, runID: nil, .all).items
+        try await messages(threadID: threadID, .all).items
     }
 
     public func message(threadID: String, id: String) async throws -> Message {
@@ -214,7 +232,8 @@ public actor LocalEngine {
         return step
     }
 
-    /// The run of the thread that has not ended yet, expiring it first when its time is up.
+    /// The run of the thread that has not ended yet, expiring it first when its time is up and
+    /// failing it when the process holding it is gone (an orphan).
     public func activeRun(threadID: String) async throws -> Run? {
         try await exclusively { try await unfinishedRun(threadID: threadID) }
     }
@@ -222,9 +241,24 @@ public actor LocalEngine {
     private func unfinishedRun(threadID: String) async throws -> Run? {
         for run in try await store.activeRuns(threadID: threadID).reversed() {
             if try await expireIfDue(runID: run.id) { continue }
+            if try await failIfOrphaned(runID: run.id) { continue }
             return run
         }
         return nil
+    }
+
+    /// True when this engine holds the run (executes it, or it waits here for tool outputs).
+    public func holds(runID: String) -> Bool { held.contains(runID) }
+
+    /// Ends as failed every run whose holder is gone, as a restarted `serve` does at start-up;
+    /// answers how many it ended. Runs of live processes are left alone.
+    @discardableResult
+    public func endOrphanedRuns() async throws -> Int {
+        try await exclusively {
+            var ended = 0
+            for run in try await store.allActiveRuns() where try await failIfOrphaned(runID: run.id) { ended += 1 }
+            return ended
+        }
     }
 
     /// Starts a run and streams its events until it completes or requires action.
@@ -233,11 +267,15 @@ public actor LocalEngine {
         let assistant = try await assistant(id: request.assistantID)
         return try await exclusively {
             if let run = try await unfinishedRun(threadID: threadID) {
-                throw EngineError.invalidRequest("Thread \(threadID) already has an active run \(run.id).")
+                throw EngineError.threadBusy(threadID: threadID, runID: run.id, addingMessage: false)
             }
             let (lifecycle, created) = RunLifecycle.create(
                 threadID: threadID, assistant: assistant, request: request, environment: environment)
-            try await store.commit(created.changes)
+            var changes = created.changes
+            changes.idleThread = threadID
+            changes.lease = RunLease(owner: owner, heartbeatAt: environment.nowMillis())
+            try await commitGuarded(changes, addingMessage: false)
+            hold(lifecycle.run.id)
             return startStream(lifecycle, opening: created.events)
         }
     }
@@ -248,6 +286,15 @@ public actor LocalEngine {
         return try await exclusively {
             if try await expireIfDue(runID: runID) {
                 throw EngineError.invalidRequest("Run \(runID) has expired and can no longer accept tool outputs.")
+            }
+            if !held.contains(runID) {
+                // Left by a process that is gone: this one takes it over. One a live process holds stays its.
+                let lease = RunLease(owner: owner, heartbeatAt: environment.nowMillis())
+                guard
+                    try await store.claimRun(
+                        id: runID, lease: lease, lapsedBefore: lease.heartbeatAt - environment.timing.leaseMillis)
+                else { throw EngineError.invalidRequest("Run \(runID) is in progress in another process.") }
+                hold(runID)
             }
             var lifecycle = try await storedLifecycle(runID: runID)
             let submitted = try lifecycle.submit(outputs)
@@ -315,6 +362,7 @@ public actor LocalEngine {
                 active[runID]?.continuation.yield(.run(phase: run.status.rawValue, run))
             }
             endStream(runID: runID)
+            held.remove(runID)
         } catch {
             let cancelled = Task.isCancelled || error is CancellationError
             _ = try? await exclusively {
@@ -343,12 +391,83 @@ public actor LocalEngine {
                 try? await Task.sleep(for: .seconds(max(0, expiresAt - environment.now()) + 1))
                 _ = try? await self.exclusively { try await self.expireIfDue(runID: runID) }
             }
-        case .end: endStream(runID: runID)
+        case .end:
+            endStream(runID: runID)
+            held.remove(runID)
         }
     }
 
     private func endStream(runID: String) {
         active.removeValue(forKey: runID)?.continuation.finish()
+    }
+
+    /// Commits a new message or run, turning the store's busy refusal into the engine's.
+    private func commitGuarded(_ changes: StoreChanges, addingMessage: Bool) async throws {
+        do {
+            try await store.commit(changes)
+        } catch StoreError.threadBusy(let threadID, let runID) {
+            throw EngineError.threadBusy(threadID: threadID, runID: runID, addingMessage: addingMessage)
+        }
+    }
+
+    // MARK: leases
+
+    /// Holds the run here and keeps its lease renewed while it is held.
+    private func hold(_ runID: String) {
+        held.insert(runID)
+        guard heartbeat == nil else { return }
+        let interval = Duration.milliseconds(environment.timing.heartbeatMillis)
+        heartbeat = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, await self.beat() else { return }
+            }
+        }
+    }
+
+    /// Renews the leases held, and writes the text of replies whose model went quiet; false
+    /// (the heartbeat stops) once no run is held.
+    private func beat() async -> Bool {
+        (try? await exclusively { await renewHeld() }) ?? true
+    }
+
+    private func renewHeld() async -> Bool {
+        guard !held.isEmpty else {
+            heartbeat = nil
+            return false
+        }
+        if let kept = try? await store.renewLeases(owner: owner, runIDs: Array(held), at: environment.nowMillis()) {
+            // A run lost meanwhile was ended by another process; its writes here fail on their own.
+            held.formIntersection(kept)
+        }
+        for (runID, var state) in active {
+            guard let flush = state.lifecycle.flushIfDue(), (try? await store.commit(flush.changes)) != nil else { continue }
+            active[runID] = state
+        }
+        return true
+    }
+
+    /// Fails the run when its holder is gone: its lease lapsed, or its process (on this host)
+    /// no longer exists. A run without a lease predates leases and counts as an orphan. True
+    /// when it did.
+    private func failIfOrphaned(runID: String) async throws -> Bool {
+        guard !held.contains(runID), active[runID] == nil else { return false }
+        if let lease = try await store.lease(runID: runID) {
+            guard lease.isLapsed(at: environment.nowMillis(), environment.timing) || Self.isGone(lease.owner) else { return false }
+        }
+        return try await end(runID: runID) { $0.fail(Self.orphanMessage) }.ended
+    }
+
+    /// `last_error.message` of a run whose process stopped while holding it.
+    static let orphanMessage = "the process running it stopped"
+
+    /// True when `owner` names a process of this host that no longer exists.
+    private static func isGone(_ owner: String) -> Bool {
+        let parts = owner.split(separator: ":")
+        guard parts.count == 3, String(parts[0]) == ProcessInfo.processInfo.hostName, let pid = pid_t(parts[1]) else {
+            return false
+        }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// The lifecycle of a run: the one executing here, else taken over from the store.
@@ -373,6 +492,7 @@ public actor LocalEngine {
             } catch StoreError.runChanged where active[runID] == nil {
                 continue
             }
+            held.remove(runID)
             if let state = active.removeValue(forKey: runID) {
                 state.task?.cancel()
                 for event in transition.events { state.continuation.yield(event) }
@@ -398,7 +518,7 @@ public actor LocalEngine {
     /// Runs `body` with no other change of the engine's state in between. The store is async
     /// and an actor lets other calls in at every `await`, so each change (read, decide, write)
     /// holds this turn from its first read to its last write, as the synchronous store did.
-    /// Only public entry points and the executor take it; what they call must not.
+    /// Only public entry points, the executor and the heartbeat take it; what they call must not.
     private func exclusively<T>(_ body: () async throws -> T) async throws -> T {
         if isChanging {
             await withCheckedContinuation { waitingToChange.append($0) }

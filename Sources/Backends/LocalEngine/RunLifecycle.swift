@@ -4,6 +4,9 @@ import ThreadlineCore
 /// Where a run's ids and clock come from; tests pass fixed ones.
 struct RunEnvironment: Sendable {
     var now: @Sendable () -> Int = unixNow
+    /// The same clock in milliseconds, for leases and text flushes.
+    var nowMillis: @Sendable () -> Int64 = unixNowMillis
+    var timing = RunTiming.standard
     var makeID: @Sendable (String) -> String = WireID.make
     /// How long a run may wait in requires_action (and in total) before it expires, in seconds.
     var expirySeconds = 600
@@ -39,6 +42,9 @@ struct RunLifecycle: Sendable {
         var message: Message
         var step: RunStep
         var text: String
+        /// When the message was last written (ms), with `flushedCount` bytes of text.
+        var flushedAt: Int64
+        var flushedCount = 0
     }
 
     private(set) var run: Run
@@ -108,6 +114,7 @@ struct RunLifecycle: Sendable {
             if let messageID = reply?.message.id {
                 transition.events.append(.messageDelta(MessageDelta(messageID: messageID, text: text)))
             }
+            flushIfDue(&transition)
         case .toolCall(let name, let arguments, let id):
             let unused = id.flatMap { id in id.isEmpty || calls.contains { $0.id == id } ? nil : id }
             calls.append(ToolCall(id: unused ?? environment.makeID("call"), name: name, arguments: arguments))
@@ -119,6 +126,14 @@ struct RunLifecycle: Sendable {
             incompleteReason = reason
         }
         return transition
+    }
+
+    /// Writes the reply's text so far when `timing.textFlushMillis` have passed since it was last
+    /// written, so a process killed mid-stream leaves what it had shown; nil when not due.
+    mutating func flushIfDue() -> Transition? {
+        var transition = Transition()
+        flushIfDue(&transition)
+        return transition.changes.isEmpty ? nil : transition
     }
 
     /// The model's answer ended: the run completes, ends incomplete, or waits for tool outputs.
@@ -258,7 +273,20 @@ struct RunLifecycle: Sendable {
             .runStep(phase: "created", step), .runStep(phase: "in_progress", step),
             .message(phase: "created", message), .message(phase: "in_progress", message),
         ]
-        reply = Reply(message: message, step: step, text: "")
+        reply = Reply(message: message, step: step, text: "", flushedAt: environment.nowMillis())
+    }
+
+    /// The first piece is written with the message that opens (no extra write), later ones
+    /// once the interval has passed.
+    private mutating func flushIfDue(_ transition: inout Transition) {
+        guard var reply, reply.text.utf8.count != reply.flushedCount else { return }
+        let now = environment.nowMillis()
+        guard reply.flushedCount == 0 || now - reply.flushedAt >= environment.timing.textFlushMillis else { return }
+        reply.message.content = [MessageContent(text: reply.text)]
+        reply.flushedAt = now
+        reply.flushedCount = reply.text.utf8.count
+        save(reply.message, &transition)
+        self.reply = reply
     }
 
     /// Writes the reply being streamed with its text: completed, or incomplete with its step

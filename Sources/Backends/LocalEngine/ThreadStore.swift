@@ -48,10 +48,26 @@ public protocol ThreadStore: Sendable {
     /// Messages and tool steps of a thread interleaved in creation order: what a model sees.
     func timeline(threadID: String) async throws -> [TimelineItem]
 
+    /// Every run not ended, on any thread, oldest first: what a restarted `serve` looks over.
+    func allActiveRuns() async throws -> [Run]
+
     /// Writes every object of `changes` in one transaction, or none of them. When
     /// `changes.expectation` is set and the run's stored status is not the expected one (another
-    /// process moved it on), nothing is written and `StoreError.runChanged` is thrown.
+    /// process moved it on), nothing is written and `StoreError.runChanged` is thrown; when
+    /// `changes.idleThread` is set and another run of that thread is active,
+    /// `StoreError.threadBusy`. The runs written take `changes.lease` when it is set.
     func commit(_ changes: StoreChanges) async throws
+
+    // MARK: run leases
+
+    /// Who holds the run and since when; nil when nobody does (or no such run).
+    func lease(runID: String) async throws -> RunLease?
+    /// Gives the run to `lease.owner` unless another owner holds it with a heartbeat at or
+    /// after `lapsedBefore`, in one conditional write, so of two claimants one wins. True when
+    /// `lease.owner` holds it now.
+    func claimRun(id: String, lease: RunLease, lapsedBefore: Int64) async throws -> Bool
+    /// Renews the heartbeat of the runs among `runIDs` that `owner` still holds; answers those.
+    func renewLeases(owner: String, runIDs: [String], at now: Int64) async throws -> Set<String>
 }
 
 /// `limit`, `order`, `after` and `before` of a list request, as the Assistants API takes them.
@@ -118,6 +134,10 @@ public struct StoreChanges: Sendable, Equatable {
     public var messages: [Message] = []
     /// The status the run must still have in the store for the writes to apply.
     public var expectation: RunExpectation?
+    /// A thread that must have no active run besides those written here (a new message or run).
+    public var idleThread: String?
+    /// Taken on every run written: the process that creates a run holds it from the start.
+    public var lease: RunLease?
 
     public init(runs: [Run] = [], steps: [RunStep] = [], messages: [Message] = []) {
         self.runs = runs
@@ -145,12 +165,15 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case unknownCursor(parameter: String, id: String)
     /// The run is no longer in the status a transition started from.
     case runChanged(id: String, expected: RunStatus, found: RunStatus?)
+    /// The thread of `StoreChanges.idleThread` has the active run `runID`.
+    case threadBusy(threadID: String, runID: String)
 
     public var description: String {
         switch self {
         case .unknownCursor(let parameter, let id): "Invalid '\(parameter)': no object with id '\(id)' in this list."
         case .runChanged(let id, let expected, let found):
             "Run \(id) changed while it was being updated (expected \(expected), found \(found?.rawValue ?? "none"))."
+        case .threadBusy(let threadID, let runID): "Thread \(threadID) already has an active run \(runID)."
         }
     }
 }

@@ -12,3 +12,5 @@ enum WireID {
 
 /// Unix seconds now.
 func unixNow() -> Int { Int(Date().timeIntervalSince1970) }
+
+func unixNowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }

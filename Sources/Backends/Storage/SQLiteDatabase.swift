@@ -86,6 +86,10 @@ enum SQLiteDatabase {
                     CREATE INDEX assistants_by_seq ON assistants(seq);
                     """)
         }
+        // Runs held by a process: its name and its last heartbeat (ms), so an orphan is found.
+        migrator.registerMigration("v5-run-leases") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN owner TEXT; ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;")
+        }
         return migrator
     }
 

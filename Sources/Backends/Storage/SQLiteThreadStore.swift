@@ -118,12 +118,17 @@ public final class SQLiteThreadStore: ThreadStore {
     }
 
     public func activeRuns(threadID: String) async throws -> [Run] {
-        let ended = RunStatus.terminal.map(\.rawValue)
-        let marks = ended.map { _ in "?" }.joined(separator: ", ")
-        return try objects(
-            Run.self, "SELECT json FROM runs WHERE thread_id = ? AND status NOT IN (\(marks)) ORDER BY seq",
-            StatementArguments([threadID] + ended))
+        try objects(
+            Run.self, "SELECT json FROM runs WHERE thread_id = ? AND status NOT IN \(Self.endedMarks) ORDER BY seq",
+            StatementArguments([threadID] + Self.ended))
     }
+
+    public func allActiveRuns() async throws -> [Run] {
+        try objects(Run.self, "SELECT json FROM runs WHERE status NOT IN \(Self.endedMarks) ORDER BY seq", StatementArguments(Self.ended))
+    }
+
+    private static let ended = RunStatus.terminal.map(\.rawValue)
+    private static let endedMarks = "(" + ended.map { _ in "?" }.joined(separator: ", ") + ")"
 
     public func steps(runID: String, _ page: PageRequest) async throws -> Page<RunStep> {
         try self.page(RunStep.self, from: "run_steps", where: "run_id = ?", [runID], page)
@@ -172,14 +177,30 @@ public final class SQLiteThreadStore: ThreadStore {
                     throw StoreError.runChanged(id: expectation.runID, expected: expectation.status, found: found)
                 }
             }
+            if let threadID = changes.idleThread {
+                let written = changes.runs.map(\.id)
+                let marks = written.map { _ in "?" }.joined(separator: ", ")
+                if let busy = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id FROM runs WHERE thread_id = ? AND status NOT IN \(Self.endedMarks)
+                        AND id NOT IN (\(marks)) ORDER BY seq LIMIT 1
+                        """,
+                    arguments: StatementArguments([threadID] + Self.ended + written))
+                {
+                    throw StoreError.threadBusy(threadID: threadID, runID: busy)
+                }
+            }
             for run in changes.runs {
                 try db.execute(
                     sql: """
-                        INSERT INTO runs (id, thread_id, seq, status, json) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET json = excluded.json, status = excluded.status
+                        INSERT INTO runs (id, thread_id, seq, status, json, owner, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET json = excluded.json, status = excluded.status,
+                          owner = COALESCE(excluded.owner, owner), heartbeat_at = COALESCE(excluded.heartbeat_at, heartbeat_at)
                         """,
                     arguments: [
                         run.id, run.threadID, try SQLiteDatabase.nextSequence(db), run.status.rawValue, WireCoding.jsonText(run),
+                        changes.lease?.owner, changes.lease?.heartbeatAt,
                     ])
             }
             for step in changes.steps {
@@ -203,6 +224,41 @@ public final class SQLiteThreadStore: ThreadStore {
                 // A message marks its thread as recently used.
                 try db.execute(sql: "UPDATE threads SET updated_seq = ? WHERE id = ?", arguments: [seq, message.threadID])
             }
+        }
+    }
+
+    // MARK: run leases
+
+    public func lease(runID: String) async throws -> RunLease? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT owner, heartbeat_at FROM runs WHERE id = ?", arguments: [runID]),
+                let owner: String = row["owner"], let heartbeat: Int64 = row["heartbeat_at"]
+            else { return nil }
+            return RunLease(owner: owner, heartbeatAt: heartbeat)
+        }
+    }
+
+    public func claimRun(id: String, lease: RunLease, lapsedBefore: Int64) async throws -> Bool {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE runs SET owner = ?, heartbeat_at = ?
+                    WHERE id = ? AND (owner IS NULL OR owner = ? OR heartbeat_at IS NULL OR heartbeat_at < ?)
+                    """,
+                arguments: [lease.owner, lease.heartbeatAt, id, lease.owner, lapsedBefore])
+            return db.changesCount > 0
+        }
+    }
+
+    public func renewLeases(owner: String, runIDs: [String], at now: Int64) async throws -> Set<String> {
+        guard !runIDs.isEmpty else { return [] }
+        let marks = runIDs.map { _ in "?" }.joined(separator: ", ")
+        var arguments: StatementArguments = [now, owner]
+        arguments += StatementArguments(runIDs)
+        return try write { db in
+            Set(
+                try String.fetchAll(
+                    db, sql: "UPDATE runs SET heartbeat_at = ? WHERE owner = ? AND id IN (\(marks)) RETURNING id", arguments: arguments))
         }
     }
 
