@@ -51,4 +51,15 @@ enum BenchReport {
         }
         return String(digits) + result
     }
+
+    /// A fresh temporary directory, for a benchmark's state and scratch files.
+    static func scratchDirectory() throws(BenchFailure) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("threadline-bench-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw BenchFailure("cannot create \(url.path): \(error.localizedDescription)")
+        }
+        return url
+    }
 }

@@ -1,0 +1,37 @@
+import Foundation
+
+/// A server started for a benchmark: it prints `http://HOST:PORT…` on its first stderr line (as
+/// `threadline serve` and `hello-server` do); stopped with SIGTERM.
+struct ServerProcess {
+    let process: Process
+    let port: Int
+
+    init(_ arguments: [String], environment: [String: String]) throws(BenchFailure) {
+        let errors = Pipe()
+        process = try MeasuredProcess.start(arguments, environment: environment, standardError: errors)
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let range = text.range(of: #":[0-9]+/"#, options: .regularExpression),
+            let port = Int(text[range].dropFirst().dropLast())
+        else {
+            process.terminate()
+            throw BenchFailure("\(arguments[0]) did not say where it listens: \(text)")
+        }
+        self.port = port
+        // Keep draining stderr so the server never blocks on a full pipe.
+        errors.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+    }
+
+    /// Current and peak RSS in KiB.
+    var memory: (current: Int, peak: Int)? { MeasuredProcess.memory(of: process.processIdentifier) }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
