@@ -62,4 +62,22 @@ enum BenchReport {
         }
         return url
     }
+
+    /// Runs a case: a `BenchFailure` becomes one line on stderr and exit status 1.
+    static func reporting(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let failure as BenchFailure {
+            throw fail(failure)
+        }
+    }
+
+    /// The environment `threadline` runs in for a benchmark: state in `home`, the demo model
+    /// streaming without its artificial delay.
+    static func threadlineEnvironment(home: URL) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["THREADLINE_HOME"] = home.path
+        environment["THREADLINE_DEMO_DELAY_MS"] = "0"
+        return environment
+    }
 }

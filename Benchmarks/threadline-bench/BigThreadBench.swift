@@ -33,21 +33,14 @@ struct BigThreadBench: AsyncParsableCommand {
     static let goalRatio = 1.5
 
     func run() async throws {
-        do {
-            try await measure()
-        } catch let failure as BenchFailure {
-            throw BenchReport.fail(failure)
-        }
+        try await BenchReport.reporting { try await measure() }
     }
 
     private func measure() async throws {
         let scratch = try BenchReport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        var environment = ProcessInfo.processInfo.environment
-        environment["THREADLINE_HOME"] = scratch.path
-        environment["THREADLINE_DEMO_DELAY_MS"] = "0"
-        let serve = try ServerProcess(
-            [threadline, "serve", "--port", "0", "--max-body-bytes", String(64 << 20)], environment: environment)
+        let environment = BenchReport.threadlineEnvironment(home: scratch)
+        let serve = try ServerProcess.serve(threadline, environment: environment)
         let client = ServeClient(port: serve.port)
         let small: String
         let large: String

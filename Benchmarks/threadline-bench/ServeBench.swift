@@ -44,24 +44,17 @@ struct ServeBench: AsyncParsableCommand {
     static let goalRunsPerSecond = 300.0
 
     func run() async throws {
-        do {
-            try await measure()
-        } catch let failure as BenchFailure {
-            throw BenchReport.fail(failure)
-        }
+        try await BenchReport.reporting { try await measure() }
     }
 
     private func measure() async throws {
         let scratch = try BenchReport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        var environment = ProcessInfo.processInfo.environment
-        environment["THREADLINE_HOME"] = scratch.path
-        environment["THREADLINE_DEMO_DELAY_MS"] = "0"
+        let environment = BenchReport.threadlineEnvironment(home: scratch)
         let bench = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let hello = try ServerProcess([bench, "hello-server"], environment: environment)
         defer { hello.stop() }
-        let serve = try ServerProcess(
-            [threadline, "serve", "--port", "0", "--max-body-bytes", String(64 << 20)], environment: environment)
+        let serve = try ServerProcess.serve(threadline, environment: environment)
         defer { serve.stop() }
 
         let client = ServeClient(port: serve.port)

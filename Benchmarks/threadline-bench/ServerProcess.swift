@@ -34,4 +34,9 @@ struct ServerProcess {
         process.terminate()
         process.waitUntilExit()
     }
+
+    /// `threadline serve` on a free port, taking bodies big enough to seed a large thread at once.
+    static func serve(_ threadline: String, environment: [String: String]) throws(BenchFailure) -> ServerProcess {
+        try ServerProcess([threadline, "serve", "--port", "0", "--max-body-bytes", String(64 << 20)], environment: environment)
+    }
 }

@@ -58,8 +58,7 @@ struct StartupBench: ParsableCommand {
     private func measure() throws {
         let scratch = try BenchReport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        var environment = ProcessInfo.processInfo.environment
-        environment["THREADLINE_HOME"] = scratch.path
+        let environment = BenchReport.threadlineEnvironment(home: scratch)
         var programs = [
             Program(name: "threadline", arguments: [threadline]),
             Program(name: "swift hello", arguments: [hello]),

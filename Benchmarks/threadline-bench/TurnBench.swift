@@ -46,11 +46,7 @@ struct TurnBench: AsyncParsableCommand {
     static let goalToolSlack = Duration.milliseconds(20)
 
     func run() async throws {
-        do {
-            try await measure()
-        } catch let failure as BenchFailure {
-            throw BenchReport.fail(failure)
-        }
+        try await BenchReport.reporting { try await measure() }
     }
 
     private func measure() async throws {
