@@ -63,10 +63,13 @@ enum BenchReport {
         return url
     }
 
-    /// Runs a case: a `BenchFailure` becomes one line on stderr and exit status 1.
-    static func reporting(_ body: () async throws -> Void) async throws {
+    /// Runs a case with a scratch directory removed afterwards: a `BenchFailure` becomes one
+    /// line on stderr and exit status 1.
+    static func reporting(_ body: (URL) async throws -> Void) async throws {
         do {
-            try await body()
+            let scratch = try scratchDirectory()
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            try await body(scratch)
         } catch let failure as BenchFailure {
             throw fail(failure)
         }

@@ -33,12 +33,10 @@ struct BigThreadBench: AsyncParsableCommand {
     static let goalRatio = 1.5
 
     func run() async throws {
-        try await BenchReport.reporting { try await measure() }
+        try await BenchReport.reporting { try await measure(scratch: $0) }
     }
 
-    private func measure() async throws {
-        let scratch = try BenchReport.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
+    private func measure(scratch: URL) async throws {
         let environment = BenchReport.threadlineEnvironment(home: scratch)
         let serve = try ServerProcess.serve(threadline, environment: environment)
         let client = ServeClient(port: serve.port)

@@ -44,12 +44,10 @@ struct ServeBench: AsyncParsableCommand {
     static let goalRunsPerSecond = 300.0
 
     func run() async throws {
-        try await BenchReport.reporting { try await measure() }
+        try await BenchReport.reporting { try await measure(scratch: $0) }
     }
 
-    private func measure() async throws {
-        let scratch = try BenchReport.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
+    private func measure(scratch: URL) async throws {
         let environment = BenchReport.threadlineEnvironment(home: scratch)
         let bench = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let hello = try ServerProcess([bench, "hello-server"], environment: environment)

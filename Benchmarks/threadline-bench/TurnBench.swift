@@ -46,12 +46,10 @@ struct TurnBench: AsyncParsableCommand {
     static let goalToolSlack = Duration.milliseconds(20)
 
     func run() async throws {
-        try await BenchReport.reporting { try await measure() }
+        try await BenchReport.reporting { try await measure(scratch: $0) }
     }
 
-    private func measure() async throws {
-        let scratch = try BenchReport.scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
+    private func measure(scratch: URL) async throws {
         var missed: [String] = []
         let overhead = try await firstToken(scratch)
         print("first token: user message to first delta minus the demo model's own, median of \(runs): \(Self.ms(overhead)) ms")
