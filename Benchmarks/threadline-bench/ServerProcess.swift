@@ -1,6 +1,6 @@
 import Foundation
 
-/// A server started for a benchmark: it prints `http://HOST:PORT…` on its first stderr line (as
+/// A server started for a benchmark: it prints `http://HOST:PORT/…` on stderr (as
 /// `threadline serve` and `hello-server` do); stopped with SIGTERM.
 struct ServerProcess {
     let process: Process
@@ -9,15 +9,16 @@ struct ServerProcess {
     init(_ arguments: [String], environment: [String: String]) throws(BenchFailure) {
         let errors = Pipe()
         process = try MeasuredProcess.start(arguments, environment: environment, standardError: errors)
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
+        // Log lines may come first; the address is on the first line that has one.
+        var output = Data()
+        while !String(decoding: output, as: UTF8.self).contains("http://") || !output.contains(UInt8(ascii: "\n")) {
             let chunk = errors.fileHandleForReading.availableData
             if chunk.isEmpty { break }
-            line.append(chunk)
+            output.append(chunk)
         }
-        let text = String(decoding: line, as: UTF8.self)
-        guard let range = text.range(of: #":[0-9]+/"#, options: .regularExpression),
-            let port = Int(text[range].dropFirst().dropLast())
+        let text = String(decoding: output, as: UTF8.self)
+        guard let range = text.range(of: #"http://[^ ]*:[0-9]+/"#, options: .regularExpression),
+            let port = text[range].split(separator: ":").last.flatMap({ Int($0.dropLast()) })
         else {
             process.terminate()
             throw BenchFailure("\(arguments[0]) did not say where it listens: \(text)")
