@@ -1,16 +1,23 @@
 # Two commands do all the set-up on a fresh Debian machine with Swift:
 #   make run    installs missing system libraries, builds, starts the REPL (offline demo backend)
 #   make test   the same set-up (plus tmux for the terminal tests), then the whole suite
-#   make bench  release build of threadline-bench, then Threadline's SSE decoding against openai-python
-#               (docs/performance.md; BENCH=case picks another case, BENCH_ARGS passes options)
+#   make install  release build, one self-contained stripped binary in $(PREFIX)/bin (default
+#               ~/.local) plus bash/zsh/fish completions; make uninstall removes them
+#   make bench  installs into .build/bench-install, builds threadline-bench, runs every case
+#               (docs/performance.md; BENCH=case picks cases, BENCH_ARGS passes options)
 SWIFT ?= swift
 BIN := .build/debug/threadline
+# The Swift runtime and Foundation linked in: the installed binary needs only the system's libraries.
+RELEASE := -c release --static-swift-stdlib
+PREFIX ?= $(HOME)/.local
+# The revision `threadline --version` prints (Sources/CBuildInfo reads it; never in git).
+REVISION_H := .build/threadline-revision.h
 
 VENV := .venv
-BENCH ?= sse-decode
+BENCH ?= sse-decode startup turn big-thread serve
 BENCH_ARGS ?=
 
-.PHONY: run test build deps test-deps venv bench format clean
+.PHONY: run test build deps test-deps revision venv bench-venv bench install uninstall format clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -18,7 +25,13 @@ deps:
 test-deps:
 	@scripts/ensure-deps.sh test
 
-build: deps
+# Rewritten only when the revision changes, so an unchanged one rebuilds nothing.
+revision:
+	@mkdir -p .build
+	@line="#define THREADLINE_REVISION \"$$(git describe --always --dirty 2>/dev/null || echo unknown)\""; \
+	  [ "$$(cat $(REVISION_H) 2>/dev/null)" = "$$line" ] || echo "$$line" > $(REVISION_H)
+
+build: deps revision
 	$(SWIFT) build --product threadline
 
 run: build
@@ -31,7 +44,7 @@ TESTING := THREADLINE_TEST_RUN=$(TEST_RUN)
 
 # One test at a time: many tests drive real processes, terminals and servers with leases and
 # timeouts, and on two cores running them all at once starved their heartbeats and deadlines.
-test: test-deps venv
+test: test-deps venv revision
 	$(SWIFT) build --build-tests
 	@status=0; \
 	( set -x; $(TESTING) $(SWIFT) test --skip-build --no-parallel \
@@ -47,13 +60,37 @@ venv:
 	@$(VENV)/bin/python3 -c 'import openai' 2>/dev/null || $(VENV)/bin/pip install -q openai
 	@$(VENV)/bin/python3 -c 'import mcp_server_time, mcp' 2>/dev/null || $(VENV)/bin/pip install -q mcp-server-time mcp
 
+# llm (PyPI) for the start-up comparison: only the benchmarks need it.
+bench-venv: venv
+	@test -x $(VENV)/bin/llm || $(VENV)/bin/pip install -q llm
+
 # The benchmarks are their own executable (Benchmarks/threadline-bench), not part of threadline.
-# Without the venv the bench still runs and says the baseline was not run
-# (BENCH_ARGS=--require-baseline makes that an error).
+# They measure the installed binary: `make install` into .build/bench-install, beside a Swift
+# hello-world built and stripped the same way. BENCH lists the cases (BENCH_ARGS goes to each).
+# Without the venv the bench still runs and says the baselines were not run
+# (BENCH_ARGS=--require-baseline makes that an error for sse-decode).
+BENCH_PREFIX := $(CURDIR)/.build/bench-install
 bench: deps
-	@$(MAKE) -s venv || echo "bench: no openai-python venv; the baseline will not run" >&2
-	$(SWIFT) build -c release --product threadline-bench
-	.build/release/threadline-bench $(BENCH) $(BENCH_ARGS)
+	@scripts/ensure-deps.sh bench
+	@$(MAKE) -s bench-venv || echo "bench: no venv with openai-python and llm; the Python baselines will not run" >&2
+	@$(MAKE) -s install PREFIX=$(BENCH_PREFIX)
+	$(SWIFT) build $(RELEASE) --product threadline-hello
+	$(SWIFT) build $(RELEASE) --product threadline-bench
+	install -m 755 -s .build/release/threadline-hello $(BENCH_PREFIX)/bin/threadline-hello
+	@for b in $(BENCH); do echo "== threadline-bench $$b"; .build/release/threadline-bench $$b $(BENCH_ARGS) || exit 1; done
+
+install: deps revision
+	$(SWIFT) build $(RELEASE) --product threadline
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 -s .build/release/threadline $(DESTDIR)$(PREFIX)/bin/threadline
+	.build/release/threadline --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/threadline
+	.build/release/threadline --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_threadline
+	.build/release/threadline --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/threadline.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/threadline $(DESTDIR)$(PREFIX)/share/bash-completion/completions/threadline \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_threadline $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/threadline.fish
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks Package.swift

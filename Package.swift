@@ -26,6 +26,8 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         .target(name: "ThreadlineCore"),
+        // The git revision `threadline --version` prints, written at build time by the Makefile.
+        .target(name: "CBuildInfo"),
         .target(name: "AssistantsWire", dependencies: ["ThreadlineCore"]),
         .target(name: "ThreadlineSettings"),
         .target(
@@ -65,17 +67,24 @@ let package = Package(
             name: "threadline",
             dependencies: [
                 "ThreadlineCore", "AssistantsWire", "HTTPSupport", "Backends", "Tools", "Terminal", "Server",
-                "ThreadlineSettings", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ThreadlineSettings", "CBuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: their own executable, never linked into the `threadline` users run.
         .executableTarget(
             name: "threadline-bench",
             dependencies: [
-                "AssistantsWire", "ThreadlineCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AssistantsWire", "ThreadlineCore", "Backends", "Tools",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The serve benchmark: its client, and the Hummingbird "hello" route that is its ceiling.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/threadline-bench"
         ),
+        // The floor of the start-up benchmark: Foundation and nothing else, built like threadline.
+        .executableTarget(name: "threadline-hello", path: "Benchmarks/threadline-hello"),
         .target(
             name: "TestSupport",
             dependencies: [

@@ -2,6 +2,7 @@
 # Installs the system packages Threadline needs when they are missing (Debian/Ubuntu).
 #   scripts/ensure-deps.sh        build deps: libedit-dev, libsqlite3-dev, pkg-config
 #   scripts/ensure-deps.sh test   also what the test suite drives: tmux, python3-venv
+#   scripts/ensure-deps.sh bench  also what make bench drives: wrk, GNU time, python3-venv
 set -euo pipefail
 
 missing=()
@@ -15,6 +16,12 @@ fi
 if [ "${1:-}" = "test" ]; then
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
   # Debian's python3 leaves venv (with ensurepip) to a separate package.
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+fi
+
+if [ "${1:-}" = "bench" ]; then
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  [ -x /usr/bin/time ] || missing+=(time)
   python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 fi
 

@@ -51,4 +51,36 @@ enum BenchReport {
         }
         return String(digits) + result
     }
+
+    /// A fresh temporary directory, for a benchmark's state and scratch files.
+    static func scratchDirectory() throws(BenchFailure) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("threadline-bench-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw BenchFailure("cannot create \(url.path): \(error.localizedDescription)")
+        }
+        return url
+    }
+
+    /// Runs a case with a scratch directory removed afterwards: a `BenchFailure` becomes one
+    /// line on stderr and exit status 1.
+    static func reporting(_ body: (URL) async throws -> Void) async throws {
+        do {
+            let scratch = try scratchDirectory()
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            try await body(scratch)
+        } catch let failure as BenchFailure {
+            throw fail(failure)
+        }
+    }
+
+    /// The environment `threadline` runs in for a benchmark: state in `home`, the demo model
+    /// streaming without its artificial delay.
+    static func threadlineEnvironment(home: URL) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["THREADLINE_HOME"] = home.path
+        environment["THREADLINE_DEMO_DELAY_MS"] = "0"
+        return environment
+    }
 }

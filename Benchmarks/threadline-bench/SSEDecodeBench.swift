@@ -118,13 +118,7 @@ struct SSEDecodeBench: ParsableCommand {
     /// stderr, unless --require-baseline makes that a failure).
     private func runBaseline(on stream: [UInt8]) throws -> BaselineResult? {
         guard !noBaseline else { return nil }
-        let scratch = FileManager.default.temporaryDirectory
-            .appendingPathComponent("threadline-bench-\(UUID().uuidString)", isDirectory: true)
-        do {
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        } catch {
-            throw BenchFailure("cannot create \(scratch.path): \(error.localizedDescription)")
-        }
+        let scratch = try BenchReport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let streamFile = scratch.appendingPathComponent("stream.sse")
         do {

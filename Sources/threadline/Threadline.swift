@@ -1,4 +1,5 @@
 import ArgumentParser
+import CBuildInfo
 import Foundation
 import Terminal
 
@@ -12,7 +13,7 @@ struct Threadline: AsyncParsableCommand {
             as it is written, and tool calls run in parallel. The default backend is an offline \
             demo model that needs no network and no key.
             """,
-        version: "0.1.0",
+        version: "0.1.0 (\(String(cString: threadline_build_revision())))",
         subcommands: [ChatCommand.self, ServeCommand.self, ThreadsCommand.self],
         defaultSubcommand: ChatCommand.self)
 
