@@ -44,7 +44,10 @@ struct MCPServerTests {
             kill(pid, SIGKILL)
             // The process watcher notices; wait for a new ready process or the failure (no timing).
             while true {
-                let (state, current) = (fixture.status.state, await fixture.processID)
+                // The process first: a new process is set before its state turns ready, so a ready
+            // state read after it belongs to that process, never to the one that crashed.
+            let current = await fixture.processID
+            let state = fixture.status.state
                 if case .failed = state { break }
                 if state == .ready, let current, current != pid { break }
                 try await Task.sleep(for: .milliseconds(20))
@@ -101,7 +104,10 @@ struct MCPServerTests {
             #expect(!error.message.contains("\n"))
         }
         while true {
-            let (state, current) = (fixture.status.state, await fixture.processID)
+            // The process first: a new process is set before its state turns ready, so a ready
+            // state read after it belongs to that process, never to the one that crashed.
+            let current = await fixture.processID
+            let state = fixture.status.state
             if state == .ready, let current, current != pid { break }
             if case .failed = state { break }
             try await Task.sleep(for: .milliseconds(20))
