@@ -79,7 +79,8 @@ bench: deps
 	install -m 755 -s .build/release/threadline-hello $(BENCH_PREFIX)/bin/threadline-hello
 	@for b in $(BENCH); do echo "== threadline-bench $$b"; .build/release/threadline-bench $$b $(BENCH_ARGS) || exit 1; done
 
-install: deps revision
+install: revision
+	@scripts/ensure-deps.sh install
 	$(SWIFT) build $(RELEASE) --product threadline
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d

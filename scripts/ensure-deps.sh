@@ -3,6 +3,8 @@
 #   scripts/ensure-deps.sh        build deps: libedit-dev, libsqlite3-dev, pkg-config
 #   scripts/ensure-deps.sh test   also what the test suite drives: tmux, python3-venv
 #   scripts/ensure-deps.sh bench  also what make bench drives: wrk, GNU time, python3-venv
+#   scripts/ensure-deps.sh install  also libcurl's link library: the MCP SDK brings Foundation's
+#                                   networking, which a static Swift runtime links against -lcurl
 set -euo pipefail
 
 missing=()
@@ -17,6 +19,10 @@ if [ "${1:-}" = "test" ]; then
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
   # Debian's python3 leaves venv (with ensurepip) to a separate package.
   python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+fi
+
+if [ "${1:-}" = "install" ] && ! pkg-config --exists libcurl 2>/dev/null; then
+  missing+=(libcurl4-openssl-dev)
 fi
 
 if [ "${1:-}" = "bench" ]; then
