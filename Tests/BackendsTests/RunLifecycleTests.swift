@@ -239,9 +239,9 @@ import Testing
         done.status = .completed
         done.stepDetails = .toolCalls([answered])
         let request = lifecycle.modelRequest(timeline: [
-            .message(Message(id: "m1", createdAt: 1, threadID: "t", status: .completed, role: "user", text: "비 와요?")),
+            .message(TimelineMessage(role: "user", text: "비 와요?", status: .completed)),
             .step(open), .step(done),
-            .message(Message(id: "m2", createdAt: 2, threadID: "t", status: .completed, role: "assistant", text: "")),
+            .message(TimelineMessage(role: "assistant", text: "", status: .completed)),
         ])
         #expect(request.turns == [.user("비 와요?"), .toolCalls([answered])])
         #expect(request.tools.isEmpty)

@@ -132,4 +132,38 @@ import Testing
         #expect(snapshot == RunSnapshot(run: run, steps: [step], messages: [reply]))
         #expect(try await store.snapshot(runID: "run_x") == nil)
     }
+
+    /// The timeline reads a few fields out of the stored JSON: every shape of message must come
+    /// out as decoding it whole would give.
+    @Test func theTimelineReadsMessagesAsDecodingThemWholeWould() async throws {
+        let store = try SQLiteThreadStore(path: path)
+        try await store.saveThread(AssistantThread(id: "thread_1", createdAt: 1))
+        func message(_ id: String, _ role: String, _ status: MessageStatus, _ content: [MessageContent]) -> Message {
+            var message = Message(id: id, createdAt: 1, threadID: "thread_1", status: status, role: role, text: "")
+            message.content = content
+            return message
+        }
+        let image = try JSONDecoder().decode(MessageContent.self, from: Data(#"{"type": "image_file"}"#.utf8))
+        let messages = [
+            message("m1", "user", .completed, [MessageContent(text: "서울 날씨 \"어때\"?\n")]),
+            message("m2", "assistant", .incomplete, [MessageContent(text: "partial")]),
+            message("m3", "assistant", .completed, [MessageContent(text: "one, "), image, MessageContent(text: "two")]),
+            message("m4", "assistant", .inProgress, []),
+            message("m5", "user", .completed, [image]),
+        ]
+        let step = RunStep(
+            id: "s1", createdAt: 1, runID: "r", assistantID: "a", threadID: "thread_1", status: .completed,
+            details: .toolCalls([ToolCall(id: "call_1", name: "get_rain_probability", arguments: "{}")]))
+        let run = Run(
+            id: "r", createdAt: 1, threadID: "thread_1", assistantID: "a", status: .completed, model: "m", instructions: nil, tools: [],
+            expiresAt: nil)
+        try await store.commit(StoreChanges(runs: [run]))
+        try await store.commit(StoreChanges(messages: Array(messages[..<2])))
+        try await store.commit(StoreChanges(steps: [step]))
+        try await store.commit(StoreChanges(messages: Array(messages[2...])))
+        let expected: [TimelineItem] =
+            messages[..<2].map { .message(TimelineMessage($0)) } + [.step(step)] + messages[2...].map { .message(TimelineMessage($0)) }
+        #expect(try await store.timeline(threadID: "thread_1") == expected)
+        #expect(expected[3] == .message(TimelineMessage(role: "assistant", text: "one, two", status: .completed)))
+    }
 }

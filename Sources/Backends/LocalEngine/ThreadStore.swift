@@ -110,8 +110,27 @@ public struct ThreadListing: Sendable {
 
 /// A thread's history as the model sees it: messages and tool steps in order.
 public enum TimelineItem: Sendable, Equatable {
-    case message(Message)
+    case message(TimelineMessage)
     case step(RunStep)
+}
+
+/// What a conversation needs of a message: who said what, and whether it was cut short. A store
+/// reads these few fields without decoding every stored message whole, which dominated a turn
+/// on a long thread.
+public struct TimelineMessage: Sendable, Equatable {
+    public var role: String
+    public var text: String
+    public var status: MessageStatus?
+
+    public init(role: String, text: String, status: MessageStatus?) {
+        self.role = role
+        self.text = text
+        self.status = status
+    }
+
+    public init(_ message: Message) {
+        self.init(role: message.role, text: message.text, status: message.status)
+    }
 }
 
 /// A stored run with its steps and messages, oldest first.

@@ -150,19 +150,30 @@ public final class SQLiteThreadStore: ThreadStore {
     }
 
     public func timeline(threadID: String) async throws -> [TimelineItem] {
+        // SQLite reads role, status and a single text part out of the JSON itself; the JSON is
+        // fetched and decoded whole only for a message of several parts and for tool steps.
+        // A cursor, read by column position: copying each row, or looking a column up by its
+        // name, cost more than the rest of the read on a long thread.
         try read { db in
-            try Row.fetchAll(
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT 'message' AS kind, json, seq FROM messages WHERE thread_id = ?
-                    UNION ALL SELECT 'step', json, seq FROM run_steps WHERE thread_id = ?
+                    SELECT 'message', role, json_extract(json, '$.status'), json_extract(json, '$.content[0].text.value'),
+                      CASE WHEN json_array_length(json, '$.content') > 1 THEN json END, seq
+                    FROM messages WHERE thread_id = ?
+                    UNION ALL SELECT 'step', NULL, NULL, NULL, json, seq FROM run_steps WHERE thread_id = ?
                     ORDER BY seq
                     """,
                 arguments: [threadID, threadID])
-        }.map { row in
-            let kind: String = row["kind"]
-            let json: String = row["json"]
-            return kind == "message" ? .message(try Self.decode(Message.self, json)) : .step(try Self.decode(RunStep.self, json))
+            return try Array(
+                rows.map { row -> TimelineItem in
+                    let json: String? = row[4]
+                    guard row[0] as String == "message" else { return .step(try Self.decode(RunStep.self, json ?? "")) }
+                    if let json { return .message(TimelineMessage(try Self.decode(Message.self, json))) }
+                    return .message(
+                        TimelineMessage(
+                            role: row[1], text: row[3] ?? "", status: (row[2] as String?).map(MessageStatus.init(rawValue:))))
+                })
         }
     }
 
