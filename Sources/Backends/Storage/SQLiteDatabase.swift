@@ -1,3 +1,4 @@
+import AssistantsWire
 import Foundation
 import GRDB
 import ThreadlineCore
@@ -89,6 +90,19 @@ enum SQLiteDatabase {
         // Runs held by a process: its name and its last heartbeat (ms), so an orphan is found.
         migrator.registerMigration("v5-run-leases") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN owner TEXT; ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;")
+        }
+        // A message's text and status beside its JSON: a turn and /history read a whole thread,
+        // and decoding (or even json_extract on) every stored message dominated both.
+        migrator.registerMigration("v6-message-text") { db in
+            try db.execute(
+                sql: "ALTER TABLE messages ADD COLUMN text TEXT NOT NULL DEFAULT ''; ALTER TABLE messages ADD COLUMN status TEXT;")
+            let stored = try Row.fetchCursor(db, sql: "SELECT id, json FROM messages")
+            while let row = try stored.next() {
+                let message = try WireCoding.decoder().decode(Message.self, from: Data((row[1] as String).utf8))
+                try db.execute(
+                    sql: "UPDATE messages SET text = ?, status = ? WHERE id = ?",
+                    arguments: [message.text, message.status?.rawValue, row[0] as String])
+            }
         }
         return migrator
     }

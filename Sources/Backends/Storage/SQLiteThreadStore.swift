@@ -150,29 +150,23 @@ public final class SQLiteThreadStore: ThreadStore {
     }
 
     public func timeline(threadID: String) async throws -> [TimelineItem] {
-        // SQLite reads role, status and a single text part out of the JSON itself; the JSON is
-        // fetched and decoded whole only for a message of several parts and for tool steps.
-        // A cursor, read by column position: copying each row, or looking a column up by its
-        // name, cost more than the rest of the read on a long thread.
+        // Messages from their text and status columns; only tool steps are decoded. A cursor,
+        // read by column position: copying each row, or looking a column up by its name, cost
+        // more than the rest of the read on a long thread.
         try read { db in
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT 'message', role, json_extract(json, '$.status'), json_extract(json, '$.content[0].text.value'),
-                      CASE WHEN json_array_length(json, '$.content') > 1 THEN json END, seq
-                    FROM messages WHERE thread_id = ?
-                    UNION ALL SELECT 'step', NULL, NULL, NULL, json, seq FROM run_steps WHERE thread_id = ?
+                    SELECT role, text, status, NULL, seq FROM messages WHERE thread_id = ?
+                    UNION ALL SELECT NULL, NULL, NULL, json, seq FROM run_steps WHERE thread_id = ?
                     ORDER BY seq
                     """,
                 arguments: [threadID, threadID])
             return try Array(
                 rows.map { row -> TimelineItem in
-                    let json: String? = row[4]
-                    guard row[0] as String == "message" else { return .step(try Self.decode(RunStep.self, json ?? "")) }
-                    if let json { return .message(TimelineMessage(try Self.decode(Message.self, json))) }
+                    if let step = row[3] as String? { return .step(try Self.decode(RunStep.self, step)) }
                     return .message(
-                        TimelineMessage(
-                            role: row[1], text: row[3] ?? "", status: (row[2] as String?).map(MessageStatus.init(rawValue:))))
+                        TimelineMessage(role: row[0], text: row[1], status: (row[2] as String?).map(MessageStatus.init(rawValue:))))
                 })
         }
     }
@@ -228,10 +222,14 @@ public final class SQLiteThreadStore: ThreadStore {
                 let seq = try SQLiteDatabase.nextSequence(db)
                 try db.execute(
                     sql: """
-                        INSERT INTO messages (id, thread_id, seq, role, run_id, json) VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET json = excluded.json, run_id = excluded.run_id
+                        INSERT INTO messages (id, thread_id, seq, role, run_id, json, text, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET json = excluded.json, run_id = excluded.run_id, text = excluded.text,
+                          status = excluded.status
                         """,
-                    arguments: [message.id, message.threadID, seq, message.role, message.runID, WireCoding.jsonText(message)])
+                    arguments: [
+                        message.id, message.threadID, seq, message.role, message.runID, WireCoding.jsonText(message), message.text,
+                        message.status?.rawValue,
+                    ])
                 // A message marks its thread as recently used.
                 try db.execute(sql: "UPDATE threads SET updated_seq = ? WHERE id = ?", arguments: [seq, message.threadID])
             }
