@@ -7,60 +7,40 @@ accepts connections and never answers (a server that hangs in `initialize`); `--
 appends one JSON line per HTTP request (method, session id, protocol version, authorization);
 `--require-auth VALUE` answers 401 to requests without `Authorization: VALUE`.
 
-Tools: `sleep` (waits), `boom` (raises), `refuse` (returns an isError result), `picture` (an
-image), `barrier` (returns once `count` calls have arrived, fails after `timeout` seconds
-otherwise: parallel calls prove concurrency without timing), `crash` (ends the server mid-call).
+Tools: the stdio fixture's `sleep` (waits), `fail` (returns an isError result), `picture` (an
+image) and `crash` (ends the server mid-call), and `boom` (raises) and `barrier` (returns once
+`count` calls have arrived, fails after `timeout` seconds otherwise: parallel calls prove
+concurrency without timing).
 """
 
 import argparse
 import asyncio
 import json
-import os
 import socket
-import sys
 
 import uvicorn
 
 try:  # mcp 2.x renamed FastMCP to MCPServer
-    from mcp.server.mcpserver import Image, MCPServer
+    from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 except ImportError:
-    from mcp.server.fastmcp import FastMCP as MCPServer, Image
+    from mcp.server.fastmcp import FastMCP as MCPServer
     from mcp.server.fastmcp.exceptions import ToolError
-from mcp.types import CallToolResult, TextContent
+
+import mcp_fixture_server as stdio_fixture  # beside this file
 
 server = MCPServer("http-fixture")
+# The stdio fixture's tools, served over HTTP.
+for tool in (stdio_fixture.sleep, stdio_fixture.fail, stdio_fixture.picture, stdio_fixture.crash):
+    server.tool()(tool)
 arrivals: dict[str, int] = {}
 everyone_here: dict[str, asyncio.Event] = {}
-
-
-@server.tool()
-async def sleep(seconds: float) -> str:
-    """Sleeps, then says so."""
-    await asyncio.sleep(seconds)
-    return f"slept {seconds}"
 
 
 @server.tool()
 def boom(reason: str) -> str:
     """Raises an exception with the given reason (the SDK makes it an isError result)."""
     raise ToolError(reason)
-
-
-@server.tool()
-def refuse(reason: str) -> CallToolResult:
-    """Returns an isError result with the given reason."""
-    return CallToolResult(content=[TextContent(type="text", text=reason)], isError=True)
-
-
-@server.tool()
-def picture() -> Image:
-    """A 1x1 PNG."""
-    png = bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-    )
-    return Image(data=png, format="png")
 
 
 @server.tool()
@@ -75,13 +55,6 @@ async def barrier(name: str, count: int, timeout: float) -> str:
     except asyncio.TimeoutError:
         raise ToolError(f"only {arrivals[name]} of {count} calls arrived")
     return f"all {count} arrived"
-
-
-@server.tool()
-def crash() -> str:
-    """Ends the server in the middle of the call."""
-    print("crashing on purpose", file=sys.stderr, flush=True)
-    os._exit(3)
 
 
 def logged(app, log_file, required_auth):

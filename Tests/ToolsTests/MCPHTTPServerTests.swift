@@ -33,7 +33,7 @@ struct MCPHTTPServerTests {
         let web = server(fixture.url, headers: ["Authorization": "Bearer sesame"])
         await web.start()
         #expect(web.status.state == .ready, "\(web.status)")
-        #expect(Set(web.status.tools.map(\.name)) == ["sleep", "boom", "refuse", "picture", "barrier", "crash"])
+        #expect(Set(web.status.tools.map(\.name)) == ["sleep", "boom", "fail", "picture", "barrier", "crash"])
         #expect(try await web.call("sleep", arguments: ["seconds": 0]).hasPrefix("slept"))
         await web.stop()
         let requests = try String(contentsOfFile: requestLog, encoding: .utf8).split(separator: "\n").map {
@@ -63,7 +63,7 @@ struct MCPHTTPServerTests {
             ToolCallRequest(id: "b", name: "web__barrier", arguments: barrier),
             ToolCallRequest(id: "c", name: "web__barrier", arguments: barrier),
             ToolCallRequest(id: "boom", name: "web__boom", arguments: #"{"reason": "disk on fire"}"#),
-            ToolCallRequest(id: "refuse", name: "web__refuse", arguments: #"{"reason": "not today"}"#),
+            ToolCallRequest(id: "fail", name: "web__fail", arguments: #"{"reason": "not today"}"#),
             ToolCallRequest(id: "picture", name: "web__picture", arguments: "{}"),
         ])
         #expect(results.prefix(3).map(\.output) == Array(repeating: "all 3 arrived", count: 3), "\(results)")
