@@ -217,6 +217,49 @@ struct MCPPipedTests {
         #expect(toolOutputs(server) == ["slept 0.0"])
     }
 
+    /// `serve --backend chat --config DIR` with the fixture in mcp.json, and the binary itself as
+    /// its Assistants client: the model's call of the MCP tool is run by serve, not the client.
+    @Test(arguments: [true, false])
+    func serveRunsMCPToolsItselfAndDeclinesThoseNeedingApprovalWithoutYes(yes: Bool) async throws {
+        try writeConfig(mcp: MCPFixtures.configuration([("fixture", MCPFixtures.python, [MCPFixtures.fixtureServer], "")]))
+        let model = try await modelCalling(
+            [ToolCallRequest(id: "call_s", name: "fixture__sleep", arguments: #"{"seconds": 0}"#)], then: "Rested.")
+        let (serve, _, _, stderr) = ProcessRunner.prepare(
+            ProcessRunner.threadlineBinary,
+            ["serve", "--port", "0", "--backend", "chat", "--base-url", model.baseURL + "/v1", "--config", config.path]
+                + (yes ? ["--yes"] : []),
+            environment: ["THREADLINE_HOME": home.path, "THREADLINE_YES": ""])
+        try spawning {
+            try serve.run()
+            TestChildren.shared.track(serve)
+        }
+        defer { TestChildren.shared.end(serve) }
+        // "threadline serve: Assistants v2 API on http://127.0.0.1:PORT/v1 (…)" once it listens.
+        var banner = ""
+        while !banner.hasSuffix("\n"), let byte = try stderr.fileHandleForReading.read(upToCount: 1), !byte.isEmpty {
+            banner += String(decoding: byte, as: UTF8.self)
+        }
+        let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://") }, "\(banner)")
+        let client = TemporaryDirectory("threadline-mcp-serve-client")
+        let output = try await ProcessRunner.run(
+            ["--backend", "assistants", "--base-url", String(url)], lines: ["Rest a moment."],
+            environment: ["THREADLINE_HOME": client.path, "OPENAI_API_KEY": "", "THREADLINE_YES": "", "THREADLINE_BACKEND": ""])
+        kill(serve.processIdentifier, SIGTERM)
+        serve.waitUntilExit()
+        let notices = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout == "Rested.\n")
+        #expect(!output.stderr.contains("fixture__sleep"), "the client never sees the call: \(output.stderr)")
+        let first = try #require(model.requests("POST", "/v1/chat/completions").first)
+        #expect(first.body.contains(#""name":"fixture__sleep""#))
+        if yes {
+            #expect(toolOutputs(model) == ["slept 0.0"])
+        } else {
+            #expect(toolOutputs(model) == [#"{"error":"the user declined this call"}"#])
+            #expect(notices.contains("declined fixture__sleep: it needs approval"), "\(notices)")
+        }
+    }
+
     @Test func invalidMCPFileStopsStartUpNamingFileAndEntry() async throws {
         try writeConfig(mcp: #"{"mcpServers": {"time": {"command": "x", "tool_timeout": -1}}}"#)
         let output = try await run(["hello"], nil)
