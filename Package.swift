@@ -50,6 +50,9 @@ let package = Package(
             dependencies: [
                 "ThreadlineCore", "AssistantsWire", "HTTPSupport", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                // The Streamable HTTP transport of MCP servers.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

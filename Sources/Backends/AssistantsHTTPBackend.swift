@@ -12,6 +12,7 @@ public actor AssistantsHTTPBackend: ChatBackend {
     private let threads: RemoteThreads
     private let assistant: Assistant
     private var model: String?
+    private var joiningTools: JoiningTools?
     private let translator = AssistantsEventTranslator()
 
     private var baseURL: String { api.settings.baseURL }
@@ -57,6 +58,9 @@ public actor AssistantsHTTPBackend: ChatBackend {
     }
 
     public func setModel(_ model: String) { self.model = model }
+
+    /// Each run also offers the tools `tools` gives at its start (the run's `tools` override).
+    public func setJoiningTools(_ tools: @escaping JoiningTools) { joiningTools = tools }
 
     public func createThread() async throws -> ThreadSummary { try await threads.create() }
 
@@ -104,16 +108,18 @@ public actor AssistantsHTTPBackend: ChatBackend {
             var instructions: String?
             var additionalInstructions: String?
             var model: String?
+            var tools: [ToolDefinition]?
 
             enum CodingKeys: String, CodingKey {
-                case stream, instructions, model
+                case stream, instructions, model, tools
                 case assistantID = "assistant_id"
                 case additionalInstructions = "additional_instructions"
             }
         }
         let body = CreateRun(
             assistantID: assistant.id, instructions: options.instructions,
-            additionalInstructions: options.additionalInstructions, model: options.model ?? model)
+            additionalInstructions: options.additionalInstructions, model: options.model ?? model,
+            tools: runTools(assistant.tools, joining: joiningTools))
         return try await runEvents(threadID: threadID, .POST, "/threads/\(threadID)/runs", body: body, creating: true)
     }
 

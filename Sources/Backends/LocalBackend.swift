@@ -11,6 +11,8 @@ public actor LocalBackend: ChatBackend {
     private let translator = AssistantsEventTranslator()
     /// How long a new line waits for another process's run on the thread to end.
     private let busyWait: Duration
+    private let definitionTools: [ToolDefinition]?
+    private var joiningTools: JoiningTools?
 
     /// Uses (creating once) the stored assistant equal to `definition`. A line sent while
     /// another process runs a run on the thread waits up to `busyWait` for it to end.
@@ -20,6 +22,7 @@ public actor LocalBackend: ChatBackend {
         self.name = name
         self.engine = engine
         self.busyWait = busyWait
+        self.definitionTools = definition.tools
         self.assistantID = try await engine.assistant(matching: definition).id
     }
 
@@ -30,6 +33,9 @@ public actor LocalBackend: ChatBackend {
     }
 
     public func setModel(_ model: String) { self.model = model }
+
+    /// Each run also offers the tools `tools` gives at its start.
+    public func setJoiningTools(_ tools: @escaping JoiningTools) { joiningTools = tools }
 
     public func createThread() async throws -> ThreadSummary {
         summary(try await engine.createThread(), firstUserMessage: nil)
@@ -106,7 +112,8 @@ public actor LocalBackend: ChatBackend {
     public func streamRun(threadID: String, options: RunOptions) async throws -> AsyncThrowingStream<RunEvent, any Error> {
         let request = RunRequest(
             assistantID: assistantID, instructions: options.instructions,
-            additionalInstructions: options.additionalInstructions, model: options.model ?? model)
+            additionalInstructions: options.additionalInstructions, model: options.model ?? model,
+            tools: runTools(definitionTools, joining: joiningTools))
         // Another process may start its run between this process's line and run: this one waits for it.
         return try await mapped {
             translator.translate(try await waitingWhileBusy { try await engine.createRun(threadID: threadID, request: request) })

@@ -196,7 +196,7 @@ public struct APIClient: Sendable {
     }
 
     /// True when the connection was never made, so the request surely did not arrive.
-    static func isConnectFailure(_ error: any Error) -> Bool {
+    public static func isConnectFailure(_ error: any Error) -> Bool {
         switch error {
         case is NIOConnectionError: return true
         case let clientError as HTTPClientError: return clientError == .connectTimeout
@@ -206,7 +206,8 @@ public struct APIClient: Sendable {
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
+    /// An HTTP client error in a few words ("connection refused", "no data from the server …").
+    public static func describe(_ error: any Error) -> String {
         if let clientError = error as? HTTPClientError, clientError == .readTimeout { return "no data from the server (read timeout)" }
         // NIO's own descriptions nest the OS error in its syscall context; the OS words suffice.
         if let failure = error as? NIOConnectionError, let first = failure.connectionErrors.first {

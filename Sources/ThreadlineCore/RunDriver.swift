@@ -65,7 +65,7 @@ public struct RunDriver: Sendable {
                 }
                 rounds += 1
                 onEvent(.toolCallsStarted(calls))
-                let roundResults = await runApproved(calls)
+                let roundResults = await toolRunner.run(calls, approver: approver)
                 try Task.checkCancellation()
                 roundResults.forEach { onEvent(.toolCallFinished($0)) }
                 results += roundResults

@@ -44,13 +44,18 @@ public struct ToolError: Error, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The tools of a session, by name, in declaration order.
+/// The tools of a session, by name, in declaration order, then those that joined since it began.
 public struct ToolRegistry: Sendable {
-    public private(set) var tools: [any Tool]
+    private let declared: [any Tool]
+    /// Tools that join while the session runs (MCP servers becoming ready), asked at each use.
+    private let joining: (@Sendable () -> [any Tool])?
 
-    public init(_ tools: [any Tool] = []) {
-        self.tools = tools
+    public init(_ tools: [any Tool] = [], joining: (@Sendable () -> [any Tool])? = nil) {
+        self.declared = tools
+        self.joining = joining
     }
+
+    public var tools: [any Tool] { declared + (joining?() ?? []) }
 
     public func tool(named name: String) -> (any Tool)? {
         tools.first { $0.name == name }

@@ -37,13 +37,13 @@ extension ToolCallResult {
     }
 }
 
-extension RunDriver {
-    /// The step's results in call order: calls needing approval go to the approver first, then
-    /// every allowed call runs concurrently; a declined call gets the declined output.
-    func runApproved(_ calls: [ToolCallRequest]) async -> [ToolCallResult] {
-        let tools = calls.map { toolRunner.registry.tool(named: $0.name) }
+extension ToolRunner {
+    /// The step's results in call order: calls needing approval go to `approver` first (none:
+    /// they run), then every allowed call runs concurrently; a declined call gets the declined output.
+    public func run(_ calls: [ToolCallRequest], approver: (any ToolApprover)?) async -> [ToolCallResult] {
+        let tools = calls.map { registry.tool(named: $0.name) }
         let asking = calls.indices.filter { tools[$0]?.approval == .ask }
-        guard let approver, !asking.isEmpty else { return await toolRunner.run(calls) }
+        guard let approver, !asking.isEmpty else { return await run(calls) }
         let verdicts = await approver.review(asking.map { calls[$0] }, tools: asking.map { tools[$0] })
         var allowed = calls
         var declined = Set<Int>()
@@ -55,7 +55,7 @@ extension RunDriver {
         }
         let running = allowed.indices.filter { !declined.contains($0) }
         var results = calls.map(ToolCallResult.declined)
-        for (index, result) in zip(running, await toolRunner.run(running.map { allowed[$0] })) {
+        for (index, result) in zip(running, await run(running.map { allowed[$0] })) {
             results[index] = result
         }
         return results

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backends
 import Foundation
 import Terminal
 import ThreadlineCore
@@ -76,9 +77,14 @@ struct ChatCommand: AsyncParsableCommand {
         var servers: MCPServers?
         do {
             var configuration = try Configuration.load(directory: try backendOptions.configDirectory(paths: paths))
-            servers = await startServers(&configuration, paths: paths, environment: environment, renderer: renderer)
+            let declared = Set(configuration.tools.names)
+            servers = await startServers(
+                &configuration, beside: declared, interactive: interactive, paths: paths, environment: environment, renderer: renderer)
             let backend = try await backendOptions.makeBackend(
                 configuration: configuration, paths: paths, environment: environment)
+            if let servers, let joinable = backend as? any ToolJoiningBackend {
+                await joinable.setJoiningTools { servers.tools(excluding: declared).tools.map(\.definition) }
+            }
             let threadID = try await openThread(backend)
             var session = SessionState(threadID: threadID, stickyInstructions: instructions)
             session.model = backendOptions.model
@@ -116,15 +122,34 @@ struct ChatCommand: AsyncParsableCommand {
         guard succeeded else { throw ExitCode.failure }
     }
 
-    /// Starts the servers of mcp.json (all at once, each within its startup_timeout) and adds
-    /// their tools; a server that fails is one line on stderr and the session goes on without it.
+    /// Starts the servers of mcp.json, all at once; each server's tools join the session's as it
+    /// becomes ready. The REPL does not wait: a server says when it is ready (the next run offers
+    /// its tools) or that it failed. Piped and one-shot runs wait, each server at most its
+    /// startup_timeout, so the first message sees them. A server that fails is one line on stderr
+    /// and the session goes on without it.
     private func startServers(
-        _ configuration: inout Configuration, paths: StatePaths, environment: [String: String], renderer: Renderer
+        _ configuration: inout Configuration, beside declared: Set<String>, interactive: Bool, paths: StatePaths,
+        environment: [String: String], renderer: Renderer
     ) async -> MCPServers? {
         guard !configuration.mcp.servers.isEmpty else { return nil }
         let servers = MCPServers(configuration: configuration.mcp, logDirectory: paths.mcpLogDirectory, environment: environment)
-        await servers.startAll()
-        (servers.failures + configuration.addTools(of: servers)).forEach { renderer.error($0) }
+        configuration.tools = ToolRegistry(configuration.tools.tools) { servers.tools(excluding: declared).tools }
+        let announce: @Sendable (MCPServer) -> Void = { server in
+            if let line = MCPServers.startedLine(server) {
+                if line.isError {
+                    renderer.error(line.text)
+                } else if interactive {
+                    renderer.notice(line.text)
+                }
+            }
+            let prefix = "MCP server '\(server.name)'"
+            servers.tools(excluding: declared).notices.filter { $0.hasPrefix(prefix) }.forEach { renderer.error($0) }
+        }
+        if interactive {
+            Task { await servers.startAll(started: announce) }
+        } else {
+            await servers.startAll(started: announce)
+        }
         return servers
     }
 

@@ -53,15 +53,6 @@ struct Configuration {
         return Configuration(assistant: assistant, tools: tools, source: source, mcp: mcp)
     }
 
-    /// Offers the tools of the ready MCP servers beside the function tools, to the model and the
-    /// runner; returns notices for the tools left out.
-    mutating func addTools(of servers: MCPServers) -> [String] {
-        let (added, notices) = servers.tools(excluding: Set(tools.names))
-        assistant.tools = (assistant.tools ?? []) + added.map { ToolDefinition(function: $0.definition) }
-        tools = ToolRegistry(tools.tools + added.map { $0 as any Tool })
-        return notices
-    }
-
     /// The file's bytes, or nil when nothing is at `path`; a directory or an unreadable file
     /// there is an error rather than silently the built-in file.
     private static func readIfPresent(_ path: String) throws -> Data? {

@@ -3,7 +3,9 @@ import Backends
 import Foundation
 import Server
 import Terminal
+import ThreadlineCore
 import ThreadlineSettings
+import Tools
 
 /// `threadline serve`: the local engine as an Assistants v2 server, for the SDKs and for
 /// `threadline --backend assistants`.
@@ -49,35 +51,84 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, in bytes.")
     var maxBodyBytes = 4 << 20
 
+    @Option(
+        help:
+            "Directory whose mcp.json names MCP servers whose tools the chat model gets, run by the server (default: $THREADLINE_HOME/config or $XDG_CONFIG_HOME/threadline)."
+    )
+    var config: String?
+
+    @Flag(help: "Run MCP tool calls that would ask for approval (serve cannot ask: they are declined otherwise). Env: THREADLINE_YES=1.")
+    var yes = false
+
+    @Option(help: "Seconds each MCP tool call may take before it becomes an error output.")
+    var toolTimeout: Double = 30
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = ServeSettings(
             host: host, port: port, apiKey: apiKey ?? environment["THREADLINE_SERVE_KEY"],
             maxBodyBytes: maxBodyBytes, runExpirySeconds: runExpiry)
         if let problem = settings.problem { throw ValidationError(problem) }
+        guard let timeout = Duration.setting(seconds: toolTimeout) else { throw ValidationError(Duration.settingProblem("--tool-timeout")) }
         let paths = StatePaths(environment: environment)
+        let stderr = Renderer(interactive: false, color: false)
         let engine: LocalEngine
+        var servers: MCPServers?
         do {
-            engine = try LocalEngine(
-                databasePath: paths.databaseFile, model: try makeModel(environment),
-                expirySeconds: runExpiry)
+            var model = try makeModel(environment)
+            if backend == .chat {
+                (model, servers) = try await withMCPTools(model, paths: paths, environment: environment, timeout: timeout, stderr: stderr)
+            }
+            engine = try LocalEngine(databasePath: paths.databaseFile, model: model, expirySeconds: runExpiry)
             // Runs a killed `serve` (or REPL) left behind end as failed instead of locking their threads.
             try await engine.endOrphanedRuns()
         } catch let error as ValidationError {
+            await servers?.stopAll()
             throw error
         } catch {
-            Renderer(interactive: false, color: false).error(Renderer.oneLine(error))
+            await servers?.stopAll()
+            stderr.error(Renderer.oneLine(error))
             throw ExitCode.failure
         }
         let server = AssistantsServer(engine: engine, settings: settings)
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let auth = settings.apiKey == nil ? "no key required" : "Bearer key required"
-        try await server.run { boundPort in
-            FileHandle.standardError.write(
-                Data(
-                    "threadline serve: Assistants v2 API on http://\(shownHost):\(boundPort)/v1 (\(engine.modelName); \(auth))\n"
-                        .utf8))
+        do {
+            try await server.run { boundPort in
+                FileHandle.standardError.write(
+                    Data(
+                        "threadline serve: Assistants v2 API on http://\(shownHost):\(boundPort)/v1 (\(engine.modelName); \(auth))\n"
+                            .utf8))
+            }
+        } catch {
+            await servers?.stopAll()
+            throw error
         }
+        await servers?.stopAll()
+    }
+
+    /// The chat model with the tools of mcp.json's servers, run here: serve cannot ask, so calls
+    /// needing approval are declined (with a notice on stderr) unless --yes, as in piped runs.
+    private func withMCPTools(
+        _ model: any LanguageModel, paths: StatePaths, environment: [String: String], timeout: Duration, stderr: Renderer
+    ) async throws -> (any LanguageModel, MCPServers?) {
+        let directory: String?
+        do {
+            directory = try paths.resolvedConfigDirectory(flag: config)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let configuration = try Configuration.load(directory: directory).mcp
+        guard !configuration.servers.isEmpty else { return (model, nil) }
+        let servers = MCPServers(configuration: configuration, logDirectory: paths.mcpLogDirectory, environment: environment)
+        await servers.startAll()
+        let (tools, notices) = servers.tools(excluding: [])
+        (servers.failures + notices).forEach { stderr.error($0) }
+        let approver: any ToolApprover = yes || environment["THREADLINE_YES"] == "1" ? ApproveAll() : DeclineAll(renderer: stderr)
+        let wrapped = InProcessToolsModel(
+            base: model, definitions: tools.map(\.definition), runner: ToolRunner(registry: ToolRegistry(tools), timeout: timeout),
+            approver: approver)
+        return (wrapped, servers)
     }
 
     private func makeModel(_ environment: [String: String]) throws -> any LanguageModel {

@@ -39,7 +39,8 @@ struct MCPApprovalTerminalTests {
             "env -u TMUX THREADLINE_HOME='\(home.path)' OPENAI_API_KEY= VISUAL='\(editor)' '\(ProcessRunner.threadlineBinary)' "
             + "--config '\(config.path)' --backend chat --base-url \(server.baseURL)/v1 --no-history"
         let session = try TmuxSession(command: command, width: 120, height: 50)
-        try await session.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix(">") } }
+        // The server starts behind the prompt; its tools join once it says it is ready.
+        try await session.waitFor(seconds: 60) { $0.contains("MCP server 'time' ready: 2 tools") }
         try session.type("What time is it?")
         try session.press("Enter")
         for (count, answer) in [(1, "y"), (2, "n"), (3, "e")] {
@@ -71,6 +72,41 @@ struct MCPApprovalTerminalTests {
         let all = try session.history()
         #expect(Self.prompts(all) == 5, "\(all)")
         #expect(toolOutputs(server, request: 5).last?.contains("UTC") == true)
+        try session.press("C-d")
+    }
+
+    @Test func aSlowServerDoesNotHoldThePromptAndItsToolsJoinWhenReady() async throws {
+        // The server starts only once the test creates `go`: it cannot be ready while the prompt is up.
+        let go = config.file("go")
+        let slow = "while [ ! -e '\(go)' ]; do sleep 0.1; done; exec '\(MCPFixtures.python)' '\(MCPFixtures.fixtureServer)'"
+        try MCPFixtures.configuration([("slow", "/bin/sh", ["-c", slow], #""approval": "auto""#)])
+            .write(toFile: config.file("mcp.json"), atomically: true, encoding: .utf8)
+        let server = try await FakeHTTPServer.start()
+        server.enqueue(
+            "POST", "/v1/chat/completions",
+            .sse(ChatCompletionsStreamFixture.calls([ToolCallRequest(id: "call_s", name: "slow__sleep", arguments: #"{"seconds": 0}"#)])),
+            .sse(ChatCompletionsStreamFixture.text(["joined in"])))
+        let command =
+            "env -u TMUX THREADLINE_HOME='\(home.path)' OPENAI_API_KEY= '\(ProcessRunner.threadlineBinary)' "
+            + "--config '\(config.path)' --backend chat --base-url \(server.baseURL)/v1 --no-history"
+        let session = try TmuxSession(command: command, width: 120, height: 50)
+        try await session.enter("/mcp")
+        let starting = try await session.waitFor { $0.contains("slow  starting  0 tools") }
+        #expect(starting.contains("slow  starting  0 tools"), "\(starting)")
+        _ = FileManager.default.createFile(atPath: go, contents: Data())
+        let ready = try await session.waitFor(seconds: 60) { $0.contains("MCP server 'slow' ready: 5 tools") }
+        #expect(ready.contains("MCP server 'slow' ready: 5 tools"), "\(ready)")
+        // The notice was written under the prompt line; the editor still waits for a line.
+        try session.type("/tools")
+        try session.press("Enter")
+        let tools = try await session.waitFor { $0.contains("slow__sleep") }
+        #expect(tools.contains("slow__sleep") && tools.contains("mcp:slow"), "\(tools)")
+        try await session.enter("Rest a moment.")
+        let reply = try await session.waitFor { $0.contains("joined in") }
+        #expect(reply.contains("joined in"), "\(reply)")
+        let first = try #require(server.requests("POST", "/v1/chat/completions").first)
+        #expect(first.body.contains(#""name":"slow__sleep""#))
+        #expect(toolOutputs(server, request: 1) == ["slept 0.0"])
         try session.press("C-d")
     }
 

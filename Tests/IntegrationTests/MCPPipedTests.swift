@@ -143,6 +143,123 @@ struct MCPPipedTests {
         #expect(output.stderr.contains("MCP server 'mute': no answer to the handshake within 0.5"), "\(output.stderr)")
     }
 
+    @Test func aStreamableHTTPServerWithHeadersRunsParallelCallsAndItsErrorsBecomeOutputs() async throws {
+        let fixture = try await MCPHTTPFixture.start(["--require-auth", "Bearer sesame"])
+        try writeConfig(
+            mcp: #"{"mcpServers": {"web": {"url": "\#(fixture.url)", "headers": {"Authorization": "Bearer sesame"}}}}"#)
+        let barrier = #"{"name": "meet", "count": 2, "timeout": 60}"#
+        let server = try await modelCalling(
+            [
+                ToolCallRequest(id: "call_a", name: "web__barrier", arguments: barrier),
+                ToolCallRequest(id: "call_b", name: "web__barrier", arguments: barrier),
+                ToolCallRequest(id: "call_boom", name: "web__boom", arguments: #"{"reason": "disk on fire"}"#),
+                ToolCallRequest(id: "call_picture", name: "web__picture", arguments: "{}"),
+            ], then: "Done.")
+        let output = try await run(["/mcp", "Go."], server, ["--yes"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("web  ready  6 tools  \(fixture.url)"), "\(output.stderr)")
+        let outputs = toolOutputs(server)
+        try #require(outputs.count == 4, "\(outputs)")
+        #expect(outputs[0...1] == ["all 2 arrived", "all 2 arrived"])
+        #expect(outputs[2].contains("disk on fire"))
+        #expect(outputs[3] == "[image image/png, 66 bytes]")
+        #expect(output.stdout == "Done.\n")
+    }
+
+    @Test func brokenServersAreOneLineEachAndThePipedRunGoesOn() async throws {
+        let mute = try await MCPHTTPFixture.start(["--mute"])
+        let crashing = try await MCPHTTPFixture.start()
+        try writeConfig(
+            mcp: #"{"mcpServers": {"mute": {"url": "\#(mute.url)", "startup_timeout": 1}, "#
+                + #""crashing": {"url": "\#(crashing.url)", "startup_timeout": 120}, "#
+                + #""garbage": {"command": "/bin/sh", "args": ["-c", "echo garbage; exec sleep 60"], "startup_timeout": 1}}}"#)
+        let server = try await modelCalling(
+            [ToolCallRequest(id: "call_crash", name: "crashing__crash", arguments: "{}")], then: "Carried on.")
+        let output = try await run(["Crash it.", "/mcp"], server, ["--yes"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let lines = output.stderr.split(separator: "\n")
+        #expect(
+            lines.filter { $0.hasPrefix("error: MCP server 'mute'") } == ["error: MCP server 'mute': no answer to the handshake within 1 s"]
+        )
+        #expect(lines.filter { $0.hasPrefix("error: MCP server 'garbage'") }.count == 1, "\(output.stderr)")
+        #expect(toolOutputs(server).first?.hasPrefix(#"{"error":"MCP server 'crashing': "#) == true, "\(toolOutputs(server))")
+        #expect(output.stdout == "Carried on.\n")
+    }
+
+    @Test func aPipedRunWaitsForASlowServerSoTheFirstMessageSeesItsTools() async throws {
+        let slow = "sleep 2; exec '\(MCPFixtures.python)' '\(MCPFixtures.fixtureServer)'"
+        try writeConfig(mcp: MCPFixtures.configuration([("slow", "/bin/sh", ["-c", slow], "")]))
+        let server = try await modelCalling(
+            [ToolCallRequest(id: "call_s", name: "slow__sleep", arguments: #"{"seconds": 0}"#)], then: "Seen.")
+        let output = try await run(["Rest."], server, ["--yes"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let first = try #require(server.requests("POST", "/v1/chat/completions").first)
+        #expect(first.body.contains(#""name":"slow__sleep""#))
+        #expect(toolOutputs(server) == ["slept 0.0"])
+    }
+
+    @Test func restartingAServerThatFailedAtStartAddsItsTools() async throws {
+        // Fails the first time (leaving a mark), starts the fixture the second.
+        let mark = config.file("started-once")
+        let flaky =
+            "if [ -e '\(mark)' ]; then exec '\(MCPFixtures.python)' '\(MCPFixtures.fixtureServer)'; fi; "
+            + "touch '\(mark)'; echo first start fails >&2; exit 3"
+        try writeConfig(mcp: MCPFixtures.configuration([("flaky", "/bin/sh", ["-c", flaky], "")]))
+        let server = try await modelCalling(
+            [ToolCallRequest(id: "call_s", name: "flaky__sleep", arguments: #"{"seconds": 0}"#)], then: "Back.")
+        let output = try await run(["/tools", "/mcp restart flaky", "/tools", "Rest."], server, ["--yes"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("error: MCP server 'flaky': the server exited with status 3: first start fails"))
+        #expect(output.stderr.components(separatedBy: "flaky__sleep").count - 1 >= 2, "listed once by /tools, once as the call")
+        #expect(output.stderr.contains("flaky  ready  5 tools"), "\(output.stderr)")
+        let first = try #require(server.requests("POST", "/v1/chat/completions").first)
+        #expect(first.body.contains(#""name":"flaky__sleep""#))
+        #expect(toolOutputs(server) == ["slept 0.0"])
+    }
+
+    /// `serve --backend chat --config DIR` with the fixture in mcp.json, and the binary itself as
+    /// its Assistants client: the model's call of the MCP tool is run by serve, not the client.
+    @Test(arguments: [true, false])
+    func serveRunsMCPToolsItselfAndDeclinesThoseNeedingApprovalWithoutYes(yes: Bool) async throws {
+        try writeConfig(mcp: MCPFixtures.configuration([("fixture", MCPFixtures.python, [MCPFixtures.fixtureServer], "")]))
+        let model = try await modelCalling(
+            [ToolCallRequest(id: "call_s", name: "fixture__sleep", arguments: #"{"seconds": 0}"#)], then: "Rested.")
+        let (serve, _, _, stderr) = ProcessRunner.prepare(
+            ProcessRunner.threadlineBinary,
+            ["serve", "--port", "0", "--backend", "chat", "--base-url", model.baseURL + "/v1", "--config", config.path]
+                + (yes ? ["--yes"] : []),
+            environment: ["THREADLINE_HOME": home.path, "THREADLINE_YES": ""])
+        try spawning {
+            try serve.run()
+            TestChildren.shared.track(serve)
+        }
+        defer { TestChildren.shared.end(serve) }
+        // "threadline serve: Assistants v2 API on http://127.0.0.1:PORT/v1 (…)" once it listens.
+        var banner = ""
+        while !banner.hasSuffix("\n"), let byte = try stderr.fileHandleForReading.read(upToCount: 1), !byte.isEmpty {
+            banner += String(decoding: byte, as: UTF8.self)
+        }
+        let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://") }, "\(banner)")
+        let client = TemporaryDirectory("threadline-mcp-serve-client")
+        let output = try await ProcessRunner.run(
+            ["--backend", "assistants", "--base-url", String(url)], lines: ["Rest a moment."],
+            environment: ["THREADLINE_HOME": client.path, "OPENAI_API_KEY": "", "THREADLINE_YES": "", "THREADLINE_BACKEND": ""])
+        kill(serve.processIdentifier, SIGTERM)
+        serve.waitUntilExit()
+        let notices = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout == "Rested.\n")
+        #expect(!output.stderr.contains("fixture__sleep"), "the client never sees the call: \(output.stderr)")
+        let first = try #require(model.requests("POST", "/v1/chat/completions").first)
+        #expect(first.body.contains(#""name":"fixture__sleep""#))
+        if yes {
+            #expect(toolOutputs(model) == ["slept 0.0"])
+        } else {
+            #expect(toolOutputs(model) == [#"{"error":"the user declined this call"}"#])
+            #expect(notices.contains("declined fixture__sleep: it needs approval"), "\(notices)")
+        }
+    }
+
     @Test func invalidMCPFileStopsStartUpNamingFileAndEntry() async throws {
         try writeConfig(mcp: #"{"mcpServers": {"time": {"command": "x", "tool_timeout": -1}}}"#)
         let output = try await run(["hello"], nil)

@@ -147,3 +147,68 @@ private func connectClient(to server: LiveServer, statePath: String) async throw
         await server.stop()
     }
 }
+
+/// `serve --backend chat` with mcp.json: the model gets the MCP servers' tools and the server
+/// runs them itself, so the client sees only the reply; serve cannot ask, so a call needing
+/// approval is declined unless --yes.
+@Suite(.enabled(if: MCPFixtures.installed, "needs the test venv with mcp (make venv)"))
+struct ServeMCPToolsTests {
+    let directory = TemporaryDirectory("threadline-serve-mcp")
+
+    /// Declines every call it is asked about, as serve does without --yes.
+    private struct DeclineEverything: ToolApprover {
+        func review(_ calls: [ToolCallRequest], tools: [(any Tool)?]) async -> [ApprovalVerdict] { calls.map { _ in .decline } }
+    }
+
+    /// One turn through serve whose model calls the fixture's `sleep` and then replies; returns
+    /// the reply, the client's tool results and the tool outputs the model got.
+    private func turn(approver: any ToolApprover) async throws -> (summary: TurnSummary, modelSaw: [String], offered: String) {
+        let fixture = try await MCPHTTPFixture.start()
+        let web = MCPServer(
+            configuration: MCPConfiguration.Server(name: "web", transport: .http(url: fixture.url, headers: [:])),
+            logDirectory: directory.path, environment: [:])
+        await web.start()
+        let tools = web.status.tools.map { MCPTool(server: web, tool: $0) }
+        let modelServer = try await FakeHTTPServer.start()
+        modelServer.enqueue(
+            "POST", "/v1/chat/completions",
+            .sse(ChatCompletionsStreamFixture.calls([ToolCallRequest(id: "call_s", name: "web__sleep", arguments: #"{"seconds": 0}"#)])),
+            .sse(ChatCompletionsStreamFixture.text(["Rested."])))
+        let model = InProcessToolsModel(
+            base: ChatCompletionsModel(settings: HTTPSettings(baseURL: modelServer.baseURL + "/v1", apiKey: nil), model: "llama3.2"),
+            definitions: tools.map(\.definition), runner: ToolRunner(registry: ToolRegistry(tools), timeout: .seconds(60)),
+            approver: approver)
+        let server = try await LiveServer(model: model, directory: directory)
+        let summary: TurnSummary
+        do {
+            let (backend, driver) = try await connectClient(to: server, statePath: directory.file("client.sqlite"))
+            let thread = try await backend.createThread()
+            try await backend.appendUserMessage("Rest a moment.", threadID: thread.id)
+            summary = try await driver.runTurn(threadID: thread.id, options: RunOptions()) { _ in }
+        } catch {
+            await server.stop()
+            await web.stop()
+            throw error
+        }
+        await server.stop()
+        await web.stop()
+        let requests = modelServer.requests("POST", "/v1/chat/completions")
+        let messages = requests.last?.json?["messages"]?.arrayValue ?? []
+        let outputs = messages.filter { $0["role"]?.stringValue == "tool" }.compactMap { $0["content"]?.stringValue }
+        return (summary, outputs, requests.first?.body ?? "")
+    }
+
+    @Test func theModelCallsAnMCPToolThatServeRunsAndTheClientGetsTheReply() async throws {
+        let (summary, modelSaw, offered) = try await turn(approver: ApproveAll())
+        #expect(offered.contains(#""name":"web__sleep""#) && offered.contains(#""name":"get_current_temperature""#))
+        #expect(summary.outcome == .completed && summary.text == "Rested.")
+        #expect(summary.toolResults.isEmpty, "the client never sees the MCP call")
+        #expect(modelSaw == ["slept 0.0"])
+    }
+
+    @Test func withoutYesACallNeedingApprovalIsDeclined() async throws {
+        let (summary, modelSaw, _) = try await turn(approver: DeclineEverything())
+        #expect(summary.text == "Rested.")
+        #expect(modelSaw == [#"{"error":"the user declined this call"}"#])
+    }
+}

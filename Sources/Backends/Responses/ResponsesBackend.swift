@@ -12,6 +12,7 @@ public actor ResponsesBackend: ChatBackend {
     private let threads: RemoteThreads
     private let definition: AssistantParameters
     private var model: String?
+    private var joiningTools: JoiningTools?
     /// User lines the server has not accepted yet, per conversation; sent with the next request.
     private var pendingLines: [String: [String]] = [:]
     /// The overrides of each conversation's turn: every request of a turn repeats them, since
@@ -38,6 +39,9 @@ public actor ResponsesBackend: ChatBackend {
     }
 
     public func setModel(_ model: String) { self.model = model }
+
+    /// Each request also offers the tools `tools` gives when it is sent.
+    public func setJoiningTools(_ tools: @escaping JoiningTools) { joiningTools = tools }
 
     public func createThread() async throws -> ThreadSummary { try await threads.create() }
 
@@ -105,7 +109,8 @@ public actor ResponsesBackend: ChatBackend {
         let body = CreateResponse(
             model: options.model ?? model ?? definition.model, conversation: threadID, input: input,
             instructions: Self.instructions(options, default: definition.instructions),
-            tools: definition.functions.map(ResponsesFunctionTool.init))
+            tools: (runTools(definition.tools, joining: joiningTools) ?? definition.tools ?? []).compactMap(\.function)
+                .map(ResponsesFunctionTool.init))
         let source = try await notFoundAsThread(threadID) { try await api.events(.POST, "/responses", body: body) }
         live.begin(threadID, input: input)
         let live = live

@@ -66,9 +66,6 @@ public actor MCPServer {
         generation += 1
         let current = generation
         update(.starting)
-        guard case .stdio(let command, let args, let env, let cwd) = configuration.transport else {
-            return await fail("Streamable HTTP servers are not supported yet")
-        }
         let timeout = configuration.startupTimeout
         let watchdog = Task { [weak self] in
             try await Task.sleep(for: timeout)
@@ -76,16 +73,9 @@ public actor MCPServer {
         }
         defer { watchdog.cancel() }
         do {
-            let process = try ServerProcess(
-                command: [command] + args, environment: ChildEnvironment.clean(from: parentEnvironment, adding: env), directory: cwd,
-                logFile: logFile
-            ) { [weak self] status in
-                Task { await self?.processEnded(status, generation: current) }
-            }
-            self.process = process
+            let transport = try makeTransport(generation: current)
             let client = Client(name: "threadline", version: "1")
             self.client = client
-            let transport = StdioTransport(input: FileDescriptor(rawValue: process.output), output: FileDescriptor(rawValue: process.input))
             _ = try await client.connect(transport: transport)
             let tools = try await listTools(client)
             guard generation == current, status.state == .starting else { return }
@@ -101,6 +91,24 @@ public actor MCPServer {
             guard generation == current, status.state == .starting else { return }
             if let ended = process?.endedStatus { return await fail("the server " + ServerProcess.describe(ended) + lastLogLine()) }
             await fail("handshake failed: \(Self.describe(error))")
+        }
+    }
+
+    /// A stdio server's process is started here, its pipes the transport; an HTTP server is
+    /// reached on our own HTTP client (connecting may take the whole startup_timeout).
+    private func makeTransport(generation current: Int) throws -> any Transport {
+        switch configuration.transport {
+        case .stdio(let command, let args, let env, let cwd):
+            let process = try ServerProcess(
+                command: [command] + args, environment: ChildEnvironment.clean(from: parentEnvironment, adding: env), directory: cwd,
+                logFile: logFile
+            ) { [weak self] status in
+                Task { await self?.processEnded(status, generation: current) }
+            }
+            self.process = process
+            return StdioTransport(input: FileDescriptor(rawValue: process.output), output: FileDescriptor(rawValue: process.input))
+        case .http(let url, let headers):
+            return StreamableHTTPTransport(url: url, headers: headers, connectTimeout: configuration.startupTimeout)
         }
     }
 
@@ -133,6 +141,8 @@ public actor MCPServer {
             } catch let error as MCPError {
                 // Mostly "Client disconnected": the server died during the call.
                 throw ToolError("MCP server '\(name)': \(Self.describe(error))" + (status.lastError.map { " (\($0))" } ?? ""))
+            } catch let error as StreamableHTTPTransport.Failure {
+                throw ToolError("MCP server '\(name)': \(error)")
             }
         } onCancel: {
             Task { try? await client.cancelRequest(context.requestID, reason: "cancelled by the user or timed out") }
@@ -203,6 +213,8 @@ public actor MCPServer {
     }
 
     private static func describe(_ error: any Error) -> String {
+        // The HTTP transport's broken replies are internal errors whose detail says it all.
+        if case .internalError(let detail?) = error as? MCPError { return detail }
         if let error = error as? MCPError { return error.localizedDescription }
         return "\(error)"
     }

@@ -9,14 +9,29 @@ public struct MCPServers: Sendable {
         servers = configuration.servers.map { MCPServer(configuration: $0, logDirectory: logDirectory, environment: environment) }
     }
 
-    /// Starts every server concurrently; returns when each is ready, failed or past its `startup_timeout`.
-    public func startAll() async {
+    /// Starts every server concurrently; returns when each is ready, failed or past its
+    /// `startup_timeout`. `started` gets each server as soon as it is one or the other.
+    public func startAll(started: (@Sendable (MCPServer) -> Void)? = nil) async {
         // The SDK writes to a server's stdin from any thread; a server that has exited must
         // give those writes EPIPE, not end Threadline with SIGPIPE. (Servers and other children
         // are spawned with default signal handling.)
         if !servers.isEmpty { signal(SIGPIPE, SIG_IGN) }
         await withTaskGroup(of: Void.self) { group in
-            for server in servers { group.addTask { await server.start() } }
+            for server in servers {
+                group.addTask {
+                    await server.start()
+                    started?(server)
+                }
+            }
+        }
+    }
+
+    /// What to say once `server` has started: its failure as an error, or the tools it brings.
+    public static func startedLine(_ server: MCPServer) -> (isError: Bool, text: String)? {
+        switch server.status.state {
+        case .failed(let message): (true, "MCP server '\(server.name)': \(message)")
+        case .ready: (false, "MCP server '\(server.name)' ready: \(server.status.tools.count) tools")
+        default: nil
         }
     }
 
@@ -33,10 +48,7 @@ public struct MCPServers: Sendable {
 
     /// One line per server that failed to start, naming it.
     public var failures: [String] {
-        servers.compactMap { server in
-            guard case .failed(let message) = server.status.state else { return nil }
-            return "MCP server '\(server.name)': \(message)"
-        }
+        servers.compactMap { server in Self.startedLine(server).flatMap { $0.isError ? $0.text : nil } }
     }
 
     /// The tools of the ready servers, in server order. A tool whose exposed name is taken
