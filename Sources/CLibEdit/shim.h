@@ -489,6 +489,34 @@ static inline EditLine *tl_editor_open(const char *program, History *list) {
     return el;
 }
 
+/// Whether the line as shown after the prompt ended exactly at the window's right edge: libedit
+/// then put the cursor on a fresh row already, and the Enter after it would leave that row empty.
+static inline int tl_line_fills_last_row(const wchar_t *line, int count) {
+    int window = tl_terminal_columns();
+    if (window <= 0 || count <= 0) return 0;
+    int column = 0, visible = 1;
+    for (const char *p = tl_prompt_text; *p != '\0'; p++) {
+        if (*p == '\1') {
+            visible = !visible;
+        } else if (visible && (*p & 0xC0) != 0x80) {
+            column++;
+        }
+    }
+    while (count > 0 && (line[count - 1] == L'\n' || line[count - 1] == L'\r')) count--;
+    if (count == 0) return 0;
+    for (int i = 0; i < count; i++) {
+        if (line[i] == L'\n') {
+            column = 0;
+            continue;
+        }
+        int width = wcwidth(line[i]);
+        if (width < 0) width = 0;
+        // A character that does not fit the row starts the next one.
+        column = column + width > window ? width : column + width;
+    }
+    return column == window;
+}
+
 /// Reads one line with the wide API and returns it as malloc'd UTF-8 without the trailing
 /// newline, or NULL at end of input. *interrupted is set when Ctrl-C ended the read; *ending
 /// says which key ended it (TL_END_*).
@@ -517,6 +545,8 @@ static inline char *tl_editor_read_line(EditLine *el, int *interrupted, int *end
         return NULL;
     }
     if (line == NULL) return NULL;
+    // Back onto the row libedit left empty, so the next output does not follow a blank line.
+    if (isatty(STDOUT_FILENO) && tl_line_fills_last_row(line, count)) (void)write(STDOUT_FILENO, "\033[A", 3);
     size_t capacity = (size_t)count * MB_CUR_MAX + 1;
     char *utf8 = malloc(capacity);
     if (utf8 == NULL) return NULL;

@@ -142,6 +142,28 @@ import Tools
         try await session.waitFor { $0.contains("resumed thread \(id)") }
     }
 
+    /// Input exactly as wide as the window is followed by the output, not by an empty row; Tab
+    /// on `/` lists the commands in columns that fill the rows.
+    @Test func inputAsWideAsTheWindowAndTheCommandListFit() async throws {
+        let session = try await start(width: 50)
+        let name = String(repeating: "m", count: 41)
+        try await session.enter("/model " + name)
+        let screen = try await session.waitFor { $0.contains("model for following runs:") }
+        let rows = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let input = try #require(rows.firstIndex(of: "> /model " + name), "\(rows)")
+        #expect(rows[input + 1].hasPrefix("model for following runs:"), "no empty row after the input: \(rows)")
+        try await session.waitForEmptyPrompt()
+        try session.type("/")
+        try session.press("Tab")
+        let listed = try await session.waitFor { $0.contains("/threads") }
+        let commandRows = listed.split(separator: "\n").filter { $0.hasPrefix("/") }
+        let names = commandRows.flatMap { $0.split(separator: " ") }
+        #expect(names.count == 17, "every command listed once: \(listed)")
+        // Filled row by row: only the last row may hold fewer commands than the first.
+        #expect(commandRows.dropLast().allSatisfy { $0.split(separator: " ").count == commandRows.first?.split(separator: " ").count })
+        #expect(commandRows.count < names.count, "several commands per row at 50 columns: \(listed)")
+    }
+
     @Test func hangulRepliesWrapBetweenWordsAtTheTerminalWidth() async throws {
         // At 30 columns each sentence of the rendered reply fills one row when wrapped by display
         // width; the terminal's own wrapping would cut "오늘" off the first row instead.
