@@ -136,12 +136,19 @@ public final class REPL {
         return try await backend.transcript(threadID: threadID)
     }
 
+    /// The current thread's id, storing the thread now when this is its first message.
+    private func storedThread() async throws -> String {
+        if let threadID = session.threadID { return threadID }
+        let threadID = try await backend.createThread().id
+        session.threadID = threadID
+        return threadID
+    }
+
     /// Appends the message (storing a new thread first) and runs a turn; true when the run completed.
     @discardableResult
     func send(_ text: String) async -> Bool {
         do {
-            if session.threadID == nil { session.threadID = try await backend.createThread().id }
-            try await backend.appendUserMessage(text, threadID: session.threadID ?? "")
+            try await backend.appendUserMessage(text, threadID: try await storedThread())
         } catch {
             renderer.error(Renderer.oneLine(error))
             allSent = false

@@ -100,11 +100,7 @@ public final class Renderer: Sendable {
         case .toolCallFinished(let result):
             breakLineIfNeeded()
             let line = oneRow("→ " + Self.describe(result))
-            if interactive {
-                Self.write(styled(line, result.isError ? .red : .dim) + "\n", to: 1)
-            } else {
-                Self.write(styled(line, result.isError ? .red : .dim) + "\n", to: 2)
-            }
+            Self.write(styled(line, result.isError ? .red : .dim) + "\n", to: interactive ? 1 : 2)
         }
     }
 
@@ -124,11 +120,7 @@ public final class Renderer: Sendable {
         // for a cancelled run, a failed one still gets its reason below.
         if wroteText && summary?.outcome != .completed {
             let mark = cancelled ? "[cancelled: partial reply]" : "[incomplete reply]"
-            if interactive {
-                Self.write(styled(mark, .yellow) + "\n", to: 1)
-            } else {
-                Self.write(styled(mark, .yellow) + "\n", to: 2)
-            }
+            Self.write(styled(mark, .yellow) + "\n", to: interactive ? 1 : 2)
         }
         if let problem = summary?.outcome.problem {
             if !cancelled {
