@@ -113,6 +113,23 @@ import Tools
         try await session.waitForEmptyPrompt()
     }
 
+    /// A one-shot on a terminal is styled as the REPL is (dim tool lines), and `threadline -`
+    /// says that it reads the message from the terminal before it waits.
+    @Test func oneShotsOnATerminalAreColouredAndDashSaysItReadsStdin() async throws {
+        let coloured = try TmuxSession(
+            command: threadlineCommand(delayMilliseconds: 0) + " -p \"What's the temperature in Seoul?\"; sleep 30")
+        try await coloured.waitFor { $0.contains("Anything else you'd like to know?") }
+        let styled = try coloured.styledScreen()
+        #expect(styled.contains("\u{1B}[2m→ get_current_temperature"), "\(styled)")
+        let dash = try TmuxSession(command: threadlineCommand(delayMilliseconds: 0) + " -; sleep 30")
+        try await dash.waitFor { $0.contains("reading the message from the terminal; end it with Ctrl-D") }
+        try dash.type("What's the temperature in Seoul?")
+        try dash.press("Enter")
+        try dash.press("C-d")
+        let answered = try await dash.waitFor { $0.contains("Anything else you'd like to know?") }
+        #expect(answered.contains("It is currently"), "\(answered)")
+    }
+
     @Test func tabCompletesSlashCommandsAndInstructionsStayVisible() async throws {
         let session = try await startREPL()
         try session.type("/instr")
