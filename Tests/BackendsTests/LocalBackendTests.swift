@@ -29,8 +29,7 @@ struct LocalBackendTests {
         let thread = try await backend.createThread()
         try await backend.appendUserMessage(seedQuestion, threadID: thread.id)
         let streamed = try await events(backend.streamRun(threadID: thread.id, options: RunOptions()))
-        let runID = try #require(
-            streamed.first.flatMap { if case .started(let id) = $0 { id } else { nil } }, "unexpected events \(streamed)")
+        let runID = try #require(streamed.first.flatMap { if case .started(let id) = $0 { id } else { nil } }, "unexpected events \(streamed)")
         return (thread, runID, streamed)
     }
 
@@ -95,13 +94,12 @@ struct LocalBackendTests {
         #expect(reply.contains("57°F"))
 
         let transcript = try await backend.transcript(threadID: thread.id)
-        #expect(
-            transcript == [
-                TranscriptEntry(kind: .user, text: seedQuestion),
-                TranscriptEntry(kind: .toolCall(name: calls[0].name, arguments: calls[0].arguments, output: "57"), text: ""),
-                TranscriptEntry(kind: .toolCall(name: calls[1].name, arguments: calls[1].arguments, output: "0.06"), text: ""),
-                TranscriptEntry(kind: .assistant, text: reply),
-            ])
+        #expect(transcript == [
+            TranscriptEntry(kind: .user, text: seedQuestion),
+            TranscriptEntry(kind: .toolCall(name: calls[0].name, arguments: calls[0].arguments, output: "57"), text: ""),
+            TranscriptEntry(kind: .toolCall(name: calls[1].name, arguments: calls[1].arguments, output: "0.06"), text: ""),
+            TranscriptEntry(kind: .assistant, text: reply),
+        ])
 
         // A second turn is appended after the first.
         try await backend.appendUserMessage("Tell me a joke.", threadID: thread.id)
@@ -164,11 +162,10 @@ struct LocalBackendTests {
         while let event = try await iterator.next() { rest.append(event) }
         #expect(rest.last == .finished(.cancelled))
         let transcript = try await backend.transcript(threadID: thread.id)
-        #expect(
-            transcript == [
-                TranscriptEntry(kind: .user, text: "Hi"),
-                TranscriptEntry(kind: .assistant, text: pieces.joined(), isPartial: true),
-            ])
+        #expect(transcript == [
+            TranscriptEntry(kind: .user, text: "Hi"),
+            TranscriptEntry(kind: .assistant, text: pieces.joined(), isPartial: true),
+        ])
     }
 
     @Test func unknownIDsBecomeBackendErrors() async throws {
@@ -178,10 +175,9 @@ struct LocalBackendTests {
         #expect(await backendError { _ = try await backend.transcript(threadID: missing) } == .threadNotFound(missing))
         #expect(await backendError { try await backend.deleteThread(id: missing) } == .threadNotFound(missing))
         #expect(await backendError { try await backend.appendUserMessage("hi", threadID: missing) } == .threadNotFound(missing))
-        #expect(
-            await backendError {
-                _ = try await backend.streamRun(threadID: missing, options: RunOptions())
-            } == .threadNotFound(missing))
+        #expect(await backendError {
+            _ = try await backend.streamRun(threadID: missing, options: RunOptions())
+        } == .threadNotFound(missing))
         let thread = try await backend.createThread()
         #expect(await backendError { try await backend.cancelRun(threadID: thread.id, runID: "run_nope") } == .runNotFound("run_nope"))
         let invalid = await backendError {
