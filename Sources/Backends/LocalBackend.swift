@@ -28,8 +28,10 @@ public actor LocalBackend: ChatBackend {
 
     public func describe() async -> BackendDescription {
         let assistantModel = (try? await engine.assistant(id: assistantID).model) ?? "?"
-        return BackendDescription(
-            name: name, model: model ?? assistantModel, detail: engine.modelName)
+        let requested = model ?? assistantModel
+        // The demo answers whatever model a run names: say so rather than claim the named one.
+        let shown = engine.answeringModel.map { "\($0) (runs name \(requested))" } ?? requested
+        return BackendDescription(name: name, model: shown, detail: engine.modelName)
     }
 
     public func setModel(_ model: String) { self.model = model }
@@ -51,7 +53,16 @@ public actor LocalBackend: ChatBackend {
     }
 
     public func listThreads(limit: Int) async throws -> [ThreadSummary] {
-        try await engine.recentThreads(limit: limit).map { summary($0.thread, firstUserMessage: $0.firstUserMessage) }
+        var threads: [ThreadSummary] = []
+        for listing in try await engine.recentThreads(limit: limit) {
+            var thread = summary(listing.thread, firstUserMessage: listing.firstUserMessage)
+            // Listed by last use (the newest message), so labelled by it too.
+            if let last = try await engine.messages(threadID: thread.id, PageRequest(limit: 1)).items.first {
+                thread.lastUsedAt = Date(timeIntervalSince1970: TimeInterval(last.createdAt))
+            }
+            threads.append(thread)
+        }
+        return threads
     }
 
     public func deleteThread(id: String) async throws {

@@ -210,36 +210,59 @@ static inline void tl_set_prompt(const char *text) {
     tl_prompt_text[sizeof tl_prompt_text - 1] = '\0';
 }
 
-// MARK: completion of words that start the line (slash commands)
+// MARK: completion: slash commands at the start of the line, and the argument of one command
 
-static char **tl_completion_words = NULL;
-static int tl_completion_count = 0;
+/// A list of completion words (copies).
+struct tl_word_list {
+    char **words;
+    int count;
+};
 
-/// Replaces the completion word list (copied).
-static inline void tl_set_completions(const char *const *words, int count) {
-    for (int i = 0; i < tl_completion_count; i++) free(tl_completion_words[i]);
-    free(tl_completion_words);
-    tl_completion_words = calloc((size_t)(count > 0 ? count : 1), sizeof(char *));
-    tl_completion_count = count;
-    for (int i = 0; i < count; i++) tl_completion_words[i] = strdup(words[i]);
+static inline struct tl_word_list *tl_commands(void) {
+    static struct tl_word_list list;
+    return &list;
 }
 
-static inline unsigned char tl_complete(EditLine *el, int ch) {
-    (void)ch;
-    const LineInfo *info = el_line(el);
-    size_t typed = (size_t)(info->cursor - info->buffer);
-    if (typed == 0 || info->buffer[0] != '/' || memchr(info->buffer, ' ', typed) != NULL) {
-        return CC_REFRESH_BEEP;
-    }
+/// The words after `tl_argument_command` (e.g. "/resume "): thread numbers and ids.
+static inline struct tl_word_list *tl_arguments(void) {
+    static struct tl_word_list list;
+    return &list;
+}
+
+static char tl_argument_command[64] = "";
+
+static inline void tl_set_words(struct tl_word_list *list, const char *const *words, int count) {
+    for (int i = 0; i < list->count; i++) free(list->words[i]);
+    free(list->words);
+    list->words = calloc((size_t)(count > 0 ? count : 1), sizeof(char *));
+    list->count = count;
+    for (int i = 0; i < count; i++) list->words[i] = strdup(words[i]);
+}
+
+/// Replaces the slash command list.
+static inline void tl_set_completions(const char *const *words, int count) { tl_set_words(tl_commands(), words, count); }
+
+/// Replaces what completes after `command` (which ends with its space).
+static inline void tl_set_argument_completions(const char *command, const char *const *words, int count) {
+    strncpy(tl_argument_command, command, sizeof tl_argument_command - 1);
+    tl_set_words(tl_arguments(), words, count);
+}
+
+/// Completes `typed` bytes at `start` from `list`: the longest common addition, a space after
+/// a single match, else the candidates listed under the line in as many columns as fit the
+/// window, filled row by row (the words are ASCII: bytes are columns).
+static inline unsigned char tl_complete_from(EditLine *el, const struct tl_word_list *list, const char *start, size_t typed) {
     const char *match = NULL;
-    size_t common = 0;
+    size_t common = 0, widest = 0;
     int matches = 0;
-    for (int i = 0; i < tl_completion_count; i++) {
-        const char *word = tl_completion_words[i];
-        if (strncmp(word, info->buffer, typed) != 0) continue;
+    for (int i = 0; i < list->count; i++) {
+        const char *word = list->words[i];
+        if (strncmp(word, start, typed) != 0) continue;
+        size_t length = strlen(word);
+        if (length > widest) widest = length;
         if (matches == 0) {
             match = word;
-            common = strlen(word);
+            common = length;
         } else {
             size_t k = 0;
             while (k < common && word[k] == match[k]) k++;
@@ -261,16 +284,37 @@ static inline unsigned char tl_complete(EditLine *el, int ch) {
         return CC_REFRESH;
     }
     if (common > typed) return CC_REFRESH;
-    // Several candidates and nothing more to add: list them under the line.
+    int window = tl_terminal_columns();
+    size_t columns = window > 0 ? ((size_t)window + 2) / (widest + 2) : 1;
+    if (columns < 1) columns = 1;
     FILE *out = stdout;
-    fputc('\n', out);
-    for (int i = 0; i < tl_completion_count; i++) {
-        if (strncmp(tl_completion_words[i], info->buffer, typed) == 0) {
-            fprintf(out, "%s  ", tl_completion_words[i]);
-        }
+    size_t placed = 0;
+    for (int i = 0; i < list->count; i++) {
+        const char *word = list->words[i];
+        if (strncmp(word, start, typed) != 0) continue;
+        int last_in_row = (placed + 1) % columns == 0 || placed + 1 == (size_t)matches;
+        fputs(placed % columns == 0 ? "\n" : "  ", out);
+        // Padded to the column, except at the end of a row: no trailing blanks.
+        fprintf(out, "%-*s", last_in_row ? 0 : (int)widest, word);
+        placed++;
     }
     fputc('\n', out);
     return CC_REDISPLAY;
+}
+
+static inline unsigned char tl_complete(EditLine *el, int ch) {
+    (void)ch;
+    const LineInfo *info = el_line(el);
+    size_t typed = (size_t)(info->cursor - info->buffer);
+    if (typed == 0 || info->buffer[0] != '/') return CC_REFRESH_BEEP;
+    const char *space = memchr(info->buffer, ' ', typed);
+    if (space == NULL) return tl_complete_from(el, tl_commands(), info->buffer, typed);
+    size_t command = strlen(tl_argument_command);
+    if (command == 0 || typed < command || strncmp(info->buffer, tl_argument_command, command) != 0
+        || memchr(info->buffer + command, ' ', typed - command) != NULL) {
+        return CC_REFRESH_BEEP;
+    }
+    return tl_complete_from(el, tl_arguments(), info->buffer + command, typed - command);
 }
 
 // MARK: history (in memory; the file is read and written by Swift, one entry per record)
@@ -290,6 +334,94 @@ static inline void tl_history_add(History *list, const char *entry) {
 }
 
 static inline void tl_history_close(History *list) { history_end(list); }
+
+// MARK: type-ahead: keys typed while a reply streams are neither echoed into it nor sent
+
+static int tl_typeahead_holding = 0;
+static char *tl_typeahead_bytes = NULL;
+static size_t tl_typeahead_used = 0;
+static size_t tl_typeahead_capacity = 0;
+
+/// The terminal's modes before the hold, to restore when it ends.
+static inline struct termios *tl_typeahead_saved(void) {
+    static struct termios saved;
+    return &saved;
+}
+
+/// Moves the bytes waiting on stdin (readable at once while held: VMIN and VTIME are 0) into
+/// the type-ahead buffer.
+static inline void tl_typeahead_drain(void) {
+    char chunk[1024];
+    for (;;) {
+        ssize_t count = read(STDIN_FILENO, chunk, sizeof chunk);
+        if (count < 0 && errno == EINTR) continue;
+        if (count <= 0) return;
+        if (tl_typeahead_used + (size_t)count > tl_typeahead_capacity) {
+            size_t capacity = (tl_typeahead_used + (size_t)count) * 2;
+            char *grown = realloc(tl_typeahead_bytes, capacity);
+            if (grown == NULL) return;
+            tl_typeahead_bytes = grown;
+            tl_typeahead_capacity = capacity;
+        }
+        memcpy(tl_typeahead_bytes + tl_typeahead_used, chunk, (size_t)count);
+        tl_typeahead_used += (size_t)count;
+    }
+}
+
+/// Turns echo and line editing off on a terminal stdin, so keys typed now wait unseen; Ctrl-C
+/// still raises SIGINT, without discarding them (NOFLSH). A no-op when stdin is no terminal.
+static inline void tl_typeahead_hold(void) {
+    if (tl_typeahead_holding || !isatty(STDIN_FILENO)) return;
+    struct termios *saved = tl_typeahead_saved();
+    if (tcgetattr(STDIN_FILENO, saved) != 0) return;
+    struct termios quiet = *saved;
+    quiet.c_lflag &= ~(tcflag_t)(ECHO | ICANON);
+    quiet.c_lflag |= ISIG | NOFLSH;
+    quiet.c_cc[VMIN] = 0;
+    quiet.c_cc[VTIME] = 0;
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0) tl_typeahead_holding = 1;
+}
+
+/// Ends a hold: the modes as they were; with `drain`, the waiting keys first move to the buffer
+/// (without, they stay for whoever reads the terminal next, as a shell's type-ahead does).
+static inline void tl_typeahead_end_hold(int drain) {
+    if (!tl_typeahead_holding) return;
+    if (drain) tl_typeahead_drain();
+    tcsetattr(STDIN_FILENO, TCSANOW, tl_typeahead_saved());
+    tl_typeahead_holding = 0;
+}
+
+/// Ends a hold and hands over every key typed during it: malloc'd bytes (caller frees), their
+/// count in *count; NULL when none.
+static inline char *tl_typeahead_release(int drain, size_t *count) {
+    tl_typeahead_end_hold(drain);
+    char *bytes = tl_typeahead_bytes;
+    *count = tl_typeahead_used;
+    tl_typeahead_bytes = NULL;
+    tl_typeahead_used = 0;
+    tl_typeahead_capacity = 0;
+    return bytes;
+}
+
+// MARK: prefill: the next read starts with this text in the line, ready to send or edit
+
+static char *tl_prefill_text = NULL;
+/// A key sequence nobody types, pushed as input so that libedit itself inserts the prefill.
+static const char tl_prefill_key[] = "\033[299~";
+
+static inline void tl_set_prefill(const char *text) {
+    free(tl_prefill_text);
+    tl_prefill_text = text != NULL && text[0] != '\0' ? strdup(text) : NULL;
+}
+
+static inline unsigned char tl_insert_prefill(EditLine *el, int ch) {
+    (void)ch;
+    if (tl_prefill_text == NULL) return CC_NORM;
+    el_insertstr(el, tl_prefill_text);
+    free(tl_prefill_text);
+    tl_prefill_text = NULL;
+    return CC_REFRESH;
+}
 
 // MARK: reading keys
 
@@ -346,6 +478,8 @@ static inline EditLine *tl_editor_open(const char *program, History *list) {
     el_set(el, EL_BIND, "\033^M", "tl-continue", NULL);
     el_set(el, EL_ADDFN, "tl-edit", "Edit the input in $VISUAL/$EDITOR", tl_edit_line);
     el_set(el, EL_BIND, "^X^E", "tl-edit", NULL);
+    el_set(el, EL_ADDFN, "tl-prefill", "Insert the text typed while the last reply streamed", tl_insert_prefill);
+    el_set(el, EL_BIND, tl_prefill_key, "tl-prefill", NULL);
     el_set(el, EL_GETCFN, tl_read_char);
     // SIGINT would hit any thread, not the one blocked in read(): take ^C as a byte instead.
     el_set(el, EL_SETTY, "-d", "-isig", NULL);
@@ -353,6 +487,34 @@ static inline EditLine *tl_editor_open(const char *program, History *list) {
     el_set(el, EL_SETTY, "-d", "-icrnl", "-inlcr", NULL);
     el_source(el, NULL);
     return el;
+}
+
+/// Whether the line as shown after the prompt ended exactly at the window's right edge: libedit
+/// then put the cursor on a fresh row already, and the Enter after it would leave that row empty.
+static inline int tl_line_fills_last_row(const wchar_t *line, int count) {
+    int window = tl_terminal_columns();
+    if (window <= 0 || count <= 0) return 0;
+    int column = 0, visible = 1;
+    for (const char *p = tl_prompt_text; *p != '\0'; p++) {
+        if (*p == '\1') {
+            visible = !visible;
+        } else if (visible && (*p & 0xC0) != 0x80) {
+            column++;
+        }
+    }
+    while (count > 0 && (line[count - 1] == L'\n' || line[count - 1] == L'\r')) count--;
+    if (count == 0) return 0;
+    for (int i = 0; i < count; i++) {
+        if (line[i] == L'\n') {
+            column = 0;
+            continue;
+        }
+        int width = wcwidth(line[i]);
+        if (width < 0) width = 0;
+        // A character that does not fit the row starts the next one.
+        column = column + width > window ? width : column + width;
+    }
+    return column == window;
 }
 
 /// Reads one line with the wide API and returns it as malloc'd UTF-8 without the trailing
@@ -369,7 +531,13 @@ static inline char *tl_editor_read_line(EditLine *el, int *interrupted, int *end
         seen_winch = tl_winch_generation;
         el_resize(el);
     }
+    // A read during a reply (a tool's approval) gets the terminal as usual; what was typed
+    // before it stays for the next prompt, and the hold resumes after it.
+    int held = tl_typeahead_holding;
+    tl_typeahead_end_hold(1);
+    if (tl_prefill_text != NULL) el_push(el, tl_prefill_key);
     const wchar_t *line = el_wgets(el, &count);
+    if (held) tl_typeahead_hold();
     *ending = tl_line_end;
     if (tl_interrupted) {
         tl_interrupted = 0;
@@ -377,6 +545,8 @@ static inline char *tl_editor_read_line(EditLine *el, int *interrupted, int *end
         return NULL;
     }
     if (line == NULL) return NULL;
+    // Back onto the row libedit left empty, so the next output does not follow a blank line.
+    if (isatty(STDOUT_FILENO) && tl_line_fills_last_row(line, count)) (void)write(STDOUT_FILENO, "\033[A", 3);
     size_t capacity = (size_t)count * MB_CUR_MAX + 1;
     char *utf8 = malloc(capacity);
     if (utf8 == NULL) return NULL;

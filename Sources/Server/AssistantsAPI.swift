@@ -15,6 +15,7 @@ struct AssistantsAPI: Sendable {
         router.add(middleware: RequestGuard(settings: settings))
         router.add(middleware: APIMiddleware(apiKey: settings.apiKey))
         let v1 = router.group("v1")
+        v1.get("models", use: listModels)
         v1.post("assistants", use: createAssistant)
         v1.get("assistants", use: listAssistants)
         v1.get("assistants/:assistant_id", use: retrieveAssistant)

@@ -21,6 +21,17 @@ public protocol LineReader: AnyObject {
     func readLine(prompt: String) -> LineInput
     /// Adds an entry to the in-memory recall list (↑/↓, Ctrl-R).
     func remember(_ entry: String)
+    /// Text the next `readLine` starts with, in the line ready to send or edit.
+    func prefill(_ text: String)
+    /// What Tab offers after `command` (a slash command and its space), e.g. thread ids after `/resume `.
+    func complete(argumentsOf command: String, with words: [String])
+}
+
+extension LineReader {
+    /// Readers that cannot edit a line start each read empty.
+    public func prefill(_ text: String) {}
+    /// Readers without Tab completion ignore the words.
+    public func complete(argumentsOf command: String, with words: [String]) {}
 }
 
 /// Terminal facts the REPL adapts to.
@@ -36,6 +47,22 @@ public enum TerminalInfo {
     public static var columns: Int? {
         let columns = Int(tl_terminal_columns())
         return columns > 0 ? columns : nil
+    }
+
+    /// From now until `releaseTypeAhead`, keys typed on a terminal stdin are neither echoed nor
+    /// read as lines: they wait, so a reply streaming meanwhile is not garbled by them. Ctrl-C
+    /// still interrupts. A no-op when stdin is no terminal.
+    public static func holdTypeAhead() { tl_typeahead_hold() }
+
+    /// Ends `holdTypeAhead`: the terminal's modes as before, and the keys typed since, as the
+    /// text to prefill the next prompt with (`TypeAhead`). Without `take`, they are left to
+    /// whoever reads the terminal next (the shell, after a one-shot), and "" is returned.
+    public static func releaseTypeAhead(take: Bool) -> String {
+        var count = 0
+        guard let bytes = tl_typeahead_release(take ? 1 : 0, &count) else { return "" }
+        defer { free(bytes) }
+        return TypeAhead.text(
+            fromKeys: bytes.withMemoryRebound(to: UInt8.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) })
     }
 
     /// Runs `body` with bracketed paste off, e.g. while an editor owns the terminal.
@@ -61,13 +88,7 @@ public final class EditLineReader: LineReader {
         }
         self.history = history
         self.editor = editor
-        var pointers = completions.map { strdup($0) }
-        pointers.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) {
-                tl_set_completions($0, Int32(buffer.count))
-            }
-        }
-        pointers.forEach { free($0) }
+        Self.withCStrings(completions) { tl_set_completions($0, $1) }
         tl_enable_bracketed_paste()
     }
 
@@ -95,6 +116,25 @@ public final class EditLineReader: LineReader {
 
     public func remember(_ entry: String) {
         tl_history_add(history, entry)
+    }
+
+    public func prefill(_ text: String) {
+        tl_set_prefill(text)
+    }
+
+    public func complete(argumentsOf command: String, with words: [String]) {
+        Self.withCStrings(words) { tl_set_argument_completions(command, $0, $1) }
+    }
+
+    /// Hands `words` to C as an array of C strings, valid during `body`.
+    private static func withCStrings(_ words: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>, Int32) -> Void) {
+        var pointers = words.map { strdup($0) }
+        defer { pointers.forEach { free($0) } }
+        pointers.withUnsafeMutableBufferPointer { buffer in
+            // An empty array has no base address; C is then given a pointer it does not read.
+            guard let base = buffer.baseAddress else { return withUnsafePointer(to: UnsafePointer<CChar>?.none) { body($0, 0) } }
+            base.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0, Int32(buffer.count)) }
+        }
     }
 }
 

@@ -8,7 +8,7 @@ extension REPL {
             switch command {
             case .help: renderer.info(SlashCommandParser.helpText(width: renderer.width))
             case .instructions(let action): changeInstructions(action)
-            case .new: try await startNewThread()
+            case .new: startNewThread()
             case .threads: try await listThreads()
             case .resume(let id): try await resume(id)
             case .show: await show()
@@ -54,10 +54,9 @@ extension REPL {
         lines.forEach(renderer.notice)
     }
 
-    private func startNewThread() async throws {
-        let thread = try await backend.createThread()
-        session.threadID = thread.id
-        var message = "new thread \(thread.id)"
+    private func startNewThread() {
+        session.threadID = nil
+        var message = threadLabel
         if let sticky = session.stickyInstructions { message += "; sticky instructions kept: \(sticky)" }
         renderer.notice(message)
     }
@@ -68,14 +67,14 @@ extension REPL {
     private func listThreads() async throws {
         let threads = try await backend.listThreads(limit: Self.listedThreads)
         guard !threads.isEmpty else { return renderer.info("no threads yet") }
-        let numberWidth = String(threads.count).count
-        for (index, thread) in threads.enumerated() {
-            let marker = thread.id == session.threadID ? "*" : " "
-            let number = String(format: "%\(numberWidth)d", index + 1)
-            let title = Renderer.truncated(thread.title ?? "(empty)", to: 60)
-            renderer.info(renderer.oneRow("\(number)\(marker) \(thread.id)  \(Renderer.shortDate(thread.createdAt))  \(title)"))
-        }
+        Renderer.threadRows(threads, current: session.threadID).forEach { renderer.info(renderer.oneRow($0)) }
         renderer.notice("/resume N or /resume ID-PREFIX continues one")
+    }
+
+    /// Tab after `/resume ` offers the numbers and ids `/threads` lists.
+    func offerThreadsToResume() async {
+        guard let threads = try? await backend.listThreads(limit: Self.listedThreads) else { return }
+        reader.complete(argumentsOf: "/resume ", with: threads.indices.map { String($0 + 1) } + threads.map(\.id))
     }
 
     private func resume(_ reference: String?) async throws {
@@ -106,8 +105,8 @@ extension REPL {
     private func show() async {
         let description = await backend.describe()
         renderer.info("backend:  \(description.name) (\(description.detail))")
-        renderer.info("model:    \(session.model ?? description.model)")
-        renderer.info("thread:   \(session.threadID)")
+        renderer.info("model:    \(description.model)")
+        renderer.info("thread:   \(session.threadID ?? "new (stored with its first message)")")
         showInstructions()
         renderer.info("tools:    \(driver.toolRunner.registry.names.joined(separator: ", "))")
     }
@@ -141,8 +140,7 @@ extension REPL {
 
     private func changeModel(_ name: String?) async {
         guard let name else {
-            let description = await backend.describe()
-            return renderer.info("model: \(session.model ?? description.model)")
+            return renderer.info("model: \(await backend.describe().model)")
         }
         session.model = name
         await backend.setModel(name)
@@ -150,13 +148,13 @@ extension REPL {
     }
 
     private func showHistory() async throws {
-        let entries = try await backend.transcript(threadID: session.threadID)
+        let entries = try await transcript()
         guard !entries.isEmpty else { return renderer.info("this thread is empty") }
         renderer.transcript(entries)
     }
 
     private func lastUserMessage() async throws -> String? {
-        try await backend.transcript(threadID: session.threadID).last { $0.kind == .user }?.text
+        try await transcript().last { $0.kind == .user }?.text
     }
 
     private func lastUserMessage(orGiven text: String?) async throws -> String {
@@ -169,15 +167,15 @@ extension REPL {
         guard let last = try await lastUserMessage() else {
             return renderer.error("nothing to retry: this thread has no message yet")
         }
-        renderer.notice("retrying: \(Renderer.truncated(last, to: 60)) (the previous reply stays, marked superseded)")
+        renderer.notice("retrying: \(Renderer.cut(last, to: 60)) (the previous reply stays, marked superseded)")
         await runTurn()
     }
 
     private func save(to path: String?, force: Bool) async throws {
-        let entries = try await backend.transcript(threadID: session.threadID)
-        guard !entries.isEmpty else { return renderer.info("this thread is empty; nothing saved") }
-        let target = path.map { ($0 as NSString).expandingTildeInPath } ?? "threadline-\(session.threadID).md"
-        try TranscriptExport.write(entries, threadID: session.threadID, to: target, force: force)
+        let entries = try await transcript()
+        guard let threadID = session.threadID, !entries.isEmpty else { return renderer.info("this thread is empty; nothing saved") }
+        let target = path.map { ($0 as NSString).expandingTildeInPath } ?? "threadline-\(threadID).md"
+        try TranscriptExport.write(entries, threadID: threadID, to: target, force: force)
         renderer.notice("saved \(entries.count) entries to \(target)")
     }
 

@@ -15,7 +15,7 @@ extension REPL {
 
     /// Copies from the thread's last reply, as stored, so it works after `/resume` too.
     func copy(_ target: CopyTarget) async throws {
-        guard let reply = try await backend.transcript(threadID: session.threadID).last(where: { $0.kind == .assistant })?.text else {
+        guard let reply = try await transcript().last(where: { $0.kind == .assistant })?.text else {
             return renderer.error("no reply to copy yet")
         }
         let text: String

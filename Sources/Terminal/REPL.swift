@@ -50,6 +50,7 @@ public final class REPL {
     public func run() async -> Bool {
         if renderer.interactive { await printBanner() }
         while true {
+            if renderer.interactive { await offerThreadsToResume() }
             let prompt = renderer.prompt(overrideActive: session.hasInstructionOverride, continuing: input.isOpen)
             let step: MultilineInput.Step
             switch await read(prompt: prompt) {
@@ -114,18 +115,40 @@ public final class REPL {
 
     private func printBanner() async {
         let description = await backend.describe()
-        renderer.info("Threadline · backend \(description.name) · \(description.detail)")
-        renderer.notice("thread \(session.threadID) · /help for commands · Ctrl-D to quit")
+        let tools = driver.toolRunner.registry.names.count
+        renderer.info(
+            "Threadline · backend \(description.name) · model \(description.model) · \(tools) tool\(tools == 1 ? "" : "s") · \(description.detail)"
+        )
+        renderer.notice("\(threadLabel) · /help for commands · Ctrl-D to quit")
         if session.hasInstructionOverride { showInstructions() }
     }
 
     // MARK: a turn
 
-    /// Appends the message and runs a turn; true when the run completed.
+    /// The current thread, or that a new one starts with the next message.
+    var threadLabel: String {
+        session.threadID.map { "thread \($0)" } ?? "new thread (stored with its first message)"
+    }
+
+    /// The current thread's conversation; empty for a thread not stored yet.
+    func transcript() async throws -> [TranscriptEntry] {
+        guard let threadID = session.threadID else { return [] }
+        return try await backend.transcript(threadID: threadID)
+    }
+
+    /// The current thread's id, storing the thread now when this is its first message.
+    private func storedThread() async throws -> String {
+        if let threadID = session.threadID { return threadID }
+        let threadID = try await backend.createThread().id
+        session.threadID = threadID
+        return threadID
+    }
+
+    /// Appends the message (storing a new thread first) and runs a turn; true when the run completed.
     @discardableResult
     func send(_ text: String) async -> Bool {
         do {
-            try await backend.appendUserMessage(text, threadID: session.threadID)
+            try await backend.appendUserMessage(text, threadID: try await storedThread())
         } catch {
             renderer.error(Renderer.oneLine(error))
             allSent = false
@@ -137,7 +160,7 @@ public final class REPL {
     /// Streams one run on the current thread (after a new message, or again for /retry).
     @discardableResult
     func runTurn() async -> Bool {
-        let threadID = session.threadID
+        guard let threadID = session.threadID else { return false }
         let options = session.takeRunOptions()
         let driver = driver
         let renderer = renderer
@@ -145,21 +168,35 @@ public final class REPL {
         let turn = Task {
             try await driver.runTurn(threadID: threadID, options: options) { renderer.handle($0) }
         }
+        // Keys typed while the reply streams wait unseen (only a signalled session has a terminal to hold).
+        if signals != nil { TerminalInfo.holdTypeAhead() }
         signals?.begin(.turn(turn))
         // After the status line: a termination signal during the turn exits here.
         defer { signals?.end() }
         let result = await turn.result
         let elapsed = ContinuousClock.now - start
+        let completed: Bool
         switch result {
         case .success(let summary):
             renderer.finishReply(summary, elapsed: elapsed)
-            return summary.outcome == .completed
+            completed = summary.outcome == .completed
         case .failure(let error):
             // The run could not start beside another process's: the line was not answered.
             if case .threadBusy? = error as? BackendError { allSent = false }
             renderer.finishReply(nil, error: error, elapsed: elapsed)
-            return false
+            completed = false
         }
+        if signals != nil { keepTypeAhead(cancelled: turn.isCancelled) }
+        return completed
+    }
+
+    /// What was typed during the reply waits at the next prompt, ready to send; after Ctrl-C it
+    /// is dropped, and said so. A one-shot leaves it to the shell.
+    private func keepTypeAhead(cancelled: Bool) {
+        let typed = TerminalInfo.releaseTypeAhead(take: renderer.interactive)
+        guard !typed.isEmpty else { return }
+        guard !cancelled else { return renderer.notice("dropped what you typed during the reply: \(typed)") }
+        reader.prefill(typed)
     }
 }
 

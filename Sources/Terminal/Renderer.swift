@@ -6,7 +6,8 @@ import ThreadlineCore
 /// On a colour terminal replies are rendered as Markdown while they stream (`MarkdownStream`);
 /// otherwise, and after `/render raw`, they are written exactly as the model sent them. Piped:
 /// stdout carries only the assistant's text, one reply per turn ending with a newline; tool
-/// calls, notices and errors go to stderr. Untrusted text reaches a terminal only through
+/// calls, notices and errors go to stderr (styled as well when stdout is a colour terminal,
+/// as in a one-shot). Untrusted text reaches a terminal only through
 /// `TerminalText.sanitized`; a reply written to a stdout that is no terminal is data and stays exact.
 public final class Renderer: Sendable {
     public let interactive: Bool
@@ -99,11 +100,7 @@ public final class Renderer: Sendable {
         case .toolCallFinished(let result):
             breakLineIfNeeded()
             let line = oneRow("→ " + Self.describe(result))
-            if interactive {
-                Self.write(styled(line, result.isError ? .red : .dim) + "\n", to: 1)
-            } else {
-                Self.write(line + "\n", to: 2)
-            }
+            Self.write(styled(line, result.isError ? .red : .dim) + "\n", to: interactive ? 1 : 2)
         }
     }
 
@@ -115,18 +112,22 @@ public final class Renderer: Sendable {
             return (state.wroteText, finishText(&state))
         }
         Self.write(rest, to: 1)
-        if wroteText && summary?.outcome != .completed {
-            let mark = summary?.outcome == .cancelled ? "[cancelled: partial reply]" : "[incomplete reply]"
-            if interactive {
-                Self.write(" " + styled(mark, .yellow), to: 1)
-            } else {
-                Self.write(mark + "\n", to: 2)
-            }
-        }
-        // A run that failed before writing anything leaves stdout as it was, with no empty line.
+        // The reply's text ends with a newline; a run that failed before writing anything leaves
+        // stdout as it was, with no empty line.
         if wroteText || summary?.outcome == .completed { Self.write("\n", to: 1) }
+        let cancelled = summary?.outcome == .cancelled
+        // A partial reply is marked on a row of its own, after its text: the mark says it all
+        // for a cancelled run, a failed one still gets its reason below.
+        if wroteText && summary?.outcome != .completed {
+            let mark = cancelled ? "[cancelled: partial reply]" : "[incomplete reply]"
+            Self.write(styled(mark, .yellow) + "\n", to: interactive ? 1 : 2)
+        }
         if let problem = summary?.outcome.problem {
-            summary?.outcome == .cancelled ? notice(problem) : self.error(problem)
+            if !cancelled {
+                self.error(problem)
+            } else if !wroteText {
+                notice(problem)
+            }
         }
         if let error { self.error(Self.oneLine(error)) }
         if let line = summary.map({ Self.statusLine($0, elapsed: elapsed) }), !line.isEmpty { notice(line) }
@@ -204,8 +205,9 @@ public final class Renderer: Sendable {
         columns?().map { Self.cut(text, to: $0) } ?? text
     }
 
-    /// `text` on one line, at most `width` display columns: cut with `…` when longer.
-    static func cut(_ text: String, to width: Int) -> String {
+    /// `text` on one line, at most `width` display columns (Hangul counts two): cut with `…`
+    /// when longer. The one way Threadline shortens text, for rows and quoted values alike.
+    public static func cut(_ text: String, to width: Int) -> String {
         let single = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         guard DisplayWidth.of(single) > width else { return single }
         var kept = ""
@@ -219,9 +221,10 @@ public final class Renderer: Sendable {
         return kept + "…"
     }
 
-    /// Output of a slash command (stdout when interactive, stderr when piped), sanitised.
+    /// Output of a slash command (stdout when interactive, stderr when piped), sanitised and
+    /// wrapped to the window between words.
     public func info(_ text: String) {
-        infoLine(TerminalText.sanitized(text))
+        infoLine(wrappedToWindow(TerminalText.sanitized(text)))
     }
 
     /// `info` for text already safe for the terminal (sanitised, then styled).
@@ -237,21 +240,27 @@ public final class Renderer: Sendable {
             switch entry.kind {
             case .user: info("you> \(entry.text)")
             case .assistant where superseded.contains(index):
-                infoLine(styled(TerminalText.sanitized(entry.text) + (entry.isPartial ? " [partial]" : "") + " [superseded]", .dim))
-            case .assistant: infoLine(formatted(entry.text) + (entry.isPartial ? " [partial]" : ""))
+                infoLine(
+                    styled(
+                        wrappedToWindow(TerminalText.sanitized(entry.text) + (entry.isPartial ? " [partial]" : "") + " [superseded]"), .dim)
+                )
+            case .assistant:
+                // A plain reply is wrapped with its mark; a rendered one already fits its rows.
+                let mark = entry.isPartial ? " [partial]" : ""
+                infoLine(rendersMarkdown ? formatted(entry.text) + mark : formatted(entry.text + mark))
             case .toolCall(let name, let arguments, let output):
                 let result = ToolCallResult(
                     call: ToolCallRequest(id: "", name: name, arguments: arguments), output: output ?? "(no output)",
                     isError: false)
-                notice("→ " + Self.describe(result))
+                notice(oneRow("→ " + Self.describe(result)))
             }
         }
     }
 
     /// A stored reply as `/history` shows it: rendered like a streamed one when replies are
-    /// (the Markdown renderer sanitises), else sanitised.
+    /// (the Markdown renderer sanitises), else sanitised and wrapped to the window.
     private func formatted(_ text: String) -> String {
-        guard rendersMarkdown else { return TerminalText.sanitized(text) }
+        guard rendersMarkdown else { return wrappedToWindow(TerminalText.sanitized(text)) }
         return MarkdownDocument.render(text, width: columns?() ?? 80, hyperlinks: hyperlinks)
     }
 
@@ -269,7 +278,7 @@ public final class Renderer: Sendable {
         if interactive {
             Self.write(styled(wrappedToWindow(safe), .dim) + "\n", to: 1)
         } else {
-            Self.write(safe + "\n", to: 2)
+            Self.write(styled(safe, .dim) + "\n", to: 2)
         }
     }
 
@@ -317,11 +326,23 @@ public final class Renderer: Sendable {
         if let object = (try? JSONValue.parse(arguments))?.objectValue {
             arguments = object.keys.sorted().map { key in "\(key): \(plain(object[key]!))" }.joined(separator: ", ")
         }
-        return TerminalText.sanitized("\(result.call.name)(\(arguments)) = \(truncated(result.output, to: 60))")
+        return TerminalText.sanitized("\(result.call.name)(\(arguments)) = \(cut(result.output, to: 60))")
     }
 
     private static func plain(_ value: JSONValue) -> String {
         value.stringValue ?? value.jsonText
+    }
+
+    /// Threads as `/threads` and `threads list` show them, most recently used first: number
+    /// (for `/resume N`; `*` marks `current`), id, when last used, first line.
+    public static func threadRows(_ threads: [ThreadSummary], current: String? = nil) -> [String] {
+        let numberWidth = String(threads.count).count
+        return threads.enumerated().map { index, thread in
+            let number = String(repeating: " ", count: numberWidth - String(index + 1).count) + String(index + 1)
+            let marker = thread.id == current ? "*" : " "
+            let title = cut(thread.title ?? "(empty)", to: 60)
+            return "\(number)\(marker) \(thread.id)  used \(shortDate(thread.lastUsedAt))  \(title)"
+        }
     }
 
     /// `2026-11-30 21:05`, in local time, as thread lists show dates.
@@ -331,15 +352,9 @@ public final class Renderer: Sendable {
         return formatter.string(from: date)
     }
 
-    /// The text on one line, cut to `limit` characters with `…`.
-    public static func truncated(_ text: String, to limit: Int) -> String {
-        let single = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return single.count > limit ? String(single.prefix(limit - 1)) + "…" : single
-    }
-
     /// An error as one line, whatever its description holds.
     public static func oneLine(_ error: any Error) -> String {
-        truncated("\(error)", to: 400)
+        cut("\(error)", to: 400)
     }
 
     static func write(_ text: String, to descriptor: Int32) {

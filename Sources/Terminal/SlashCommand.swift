@@ -80,7 +80,9 @@ extension SlashCommandSpec {
             name: "mcp", usage: "[restart NAME]", summary: "the MCP servers: state, tools, last error; restart one", parse: parseMCP),
         SlashCommandSpec(
             name: "model", usage: "[NAME]", summary: "use another model for following runs; alone: show",
-            parse: { .success(.model($0.isEmpty ? nil : $0)) }),
+            parse: {
+                $0.contains(where: \.isWhitespace) ? .failure(usageError("model", "[NAME]")) : .success(.model($0.isEmpty ? nil : $0))
+            }),
         simple("history", "show this thread's conversation", .history),
         SlashCommandSpec(
             name: "edit", usage: "[TEXT]", summary: "write the message in $VISUAL/$EDITOR (prefilled with TEXT or the last message)",
@@ -96,7 +98,8 @@ extension SlashCommandSpec {
         SlashCommandSpec(
             name: "copy", usage: "[N|reply]",
             summary: "copy code block N of the last reply (default: the last block; reply: all of it) to the clipboard", parse: parseCopy),
-        simple("quit", "leave (also /exit and Ctrl-D)", .quit),
+        simple("quit", "leave (also Ctrl-D)", .quit),
+        simple("exit", "leave, as /quit", .quit),
     ]
 
     private static func simple(_ name: String, _ summary: String, _ command: SlashCommand) -> SlashCommandSpec {
@@ -220,7 +223,6 @@ public enum SlashCommandParser {
         let body = line.dropFirst()
         let name = String(body.prefix { !$0.isWhitespace })
         let rest = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
-        if name == "exit" { return .success(.quit) }
         guard let spec = SlashCommandSpec.all.first(where: { $0.name == name }) else {
             let hint = suggestion(for: name).map { " (did you mean /\($0)?)" } ?? ""
             return .failure(SlashCommandError(description: "unknown command /\(name)\(hint); /help lists commands"))

@@ -4,13 +4,16 @@ import Foundation
 public struct ThreadSummary: Sendable, Equatable {
     public var id: String
     public var createdAt: Date
+    /// When its last message was added; its creation when that is not known.
+    public var lastUsedAt: Date
     /// The first user line, or nil for an empty thread.
     public var title: String?
 
-    public init(id: String, createdAt: Date, title: String?) {
+    public init(id: String, createdAt: Date, title: String?, lastUsedAt: Date? = nil) {
         self.id = id
         self.createdAt = createdAt
         self.title = title
+        self.lastUsedAt = lastUsedAt ?? createdAt
     }
 }
 

@@ -1,6 +1,7 @@
 /// The REPL session: its thread and the instruction overrides set by `/instructions`.
 public struct SessionState: Sendable, Equatable {
-    public var threadID: String
+    /// nil: a new thread, stored when its first message is sent (a session that sends nothing leaves none).
+    public var threadID: String?
     /// Replaces the assistant's instructions for every following run.
     public var stickyInstructions: String?
     /// Used by the next run only: added to its instructions, or replacing them when `onceReplaces`.
@@ -11,7 +12,7 @@ public struct SessionState: Sendable, Equatable {
     public var additionalInstructions: String?
     public var model: String?
 
-    public init(threadID: String, stickyInstructions: String? = nil) {
+    public init(threadID: String?, stickyInstructions: String? = nil) {
         self.threadID = threadID
         self.stickyInstructions = stickyInstructions
     }

@@ -87,6 +87,20 @@ public enum DefaultConfiguration {
 }
 """#
 
+    /// `--plain`: a general assistant, without the weather instructions and tools.
+    public static let plainAssistantJSON = #"""
+{
+  "name": "Assistant",
+  "instructions": "You are a helpful assistant. Answer clearly and concisely.",
+  "model": "gpt-4o-mini",
+  "tools": []
+}
+"""#
+
+    /// The tools of an assistant other than the weather one: none, unless a config directory's
+    /// tools.json adds them.
+    public static let noToolsJSON = #"{"tools": {}}"#
+
     /// The seed's assistant definition.
     public static var assistant: AssistantParameters {
         // The literal above is checked by tests, so decoding cannot fail at run time.

@@ -35,6 +35,25 @@ struct BackendOptions: ParsableArguments {
     )
     var config: String?
 
+    @Option(help: "Use the assistant defined in this JSON file (as assistant.json: instructions, model, tools) instead.")
+    var assistantConfig: String?
+
+    @Flag(
+        help: "A general assistant: no weather instructions, no demo tools (tools.json command tools and mcp.json still apply).")
+    var plain = false
+
+    func validate() throws {
+        if plain && assistantConfig != nil { throw ValidationError("--plain and --assistant-config exclude each other") }
+    }
+
+    /// The configuration in use: the config directory's files, with the assistant chosen by
+    /// --plain or --assistant-config.
+    func loadConfiguration(paths: StatePaths) throws -> Configuration {
+        let choice: Configuration.AssistantChoice =
+            plain ? .plain : assistantConfig.map { .file(($0 as NSString).expandingTildeInPath) } ?? .configured
+        return try Configuration.load(directory: try configDirectory(paths: paths), assistant: choice)
+    }
+
     /// The backend to use: the flag, else THREADLINE_BACKEND, else demo.
     func resolvedKind(environment: [String: String]) throws -> BackendKind {
         if let backend { return backend }

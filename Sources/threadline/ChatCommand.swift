@@ -76,7 +76,7 @@ struct ChatCommand: AsyncParsableCommand {
         let repl: REPL
         var servers: MCPServers?
         do {
-            var configuration = try Configuration.load(directory: try backendOptions.configDirectory(paths: paths))
+            var configuration = try backendOptions.loadConfiguration(paths: paths)
             let declared = Set(configuration.tools.names)
             servers = await startServers(
                 &configuration, beside: declared, interactive: interactive, paths: paths, environment: environment, renderer: renderer)
@@ -182,20 +182,19 @@ struct ChatCommand: AsyncParsableCommand {
         var description: String
     }
 
-    private func openThread(_ backend: any ChatBackend) async throws -> String {
+    /// The thread to continue; nil: a new one, stored with its first message.
+    private func openThread(_ backend: any ChatBackend) async throws -> String? {
         if let thread { return try await backend.thread(id: thread).id }
+        guard continueLast else { return nil }
         // Said on stderr, so a one-shot's stdout stays the reply alone.
         let stderr = Renderer(interactive: false, color: false)
-        if continueLast {
-            guard let recent = try await backend.listThreads(limit: 50).first(where: { $0.title != nil }) else {
-                stderr.notice("no thread to continue yet; starting a new one")
-                return try await backend.createThread().id
-            }
-            let title = Renderer.truncated(recent.title ?? "", to: 60)
-            stderr.notice("continuing thread \(recent.id) (started \(Renderer.shortDate(recent.createdAt))): \(title)")
-            return recent.id
+        guard let recent = try await backend.listThreads(limit: 50).first(where: { $0.title != nil }) else {
+            stderr.notice("no thread to continue yet; starting a new one")
+            return nil
         }
-        return try await backend.createThread().id
+        let title = Renderer.cut(recent.title ?? "", to: 60)
+        stderr.notice("continuing thread \(recent.id) (started \(Renderer.shortDate(recent.createdAt))): \(title)")
+        return recent.id
     }
 
     private func makeReader(interactive: Bool) -> any LineReader {

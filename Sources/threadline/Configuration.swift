@@ -12,20 +12,44 @@ struct Configuration {
     /// The servers of `mcp.json` (none without the file).
     var mcp = MCPConfiguration()
 
+    /// Which assistant definition a session uses.
+    enum AssistantChoice: Equatable {
+        /// The config directory's assistant.json, else the built-in weather assistant with its demo tools.
+        case configured
+        /// `--assistant-config FILE`.
+        case file(String)
+        /// `--plain`: a general assistant, no weather instructions or demo tools.
+        case plain
+    }
+
     /// Reads `assistant.json`, `tools.json` and `mcp.json` from `directory` (each optional: a
-    /// missing file means the built-in one, or no MCP servers). Errors name the file and the bad entry.
-    static func load(directory: String?) throws -> Configuration {
+    /// missing file means the built-in one, or no MCP servers). Another `assistant` than the
+    /// configured one comes without the built-in weather tools; the directory's tools.json and
+    /// mcp.json still apply. Errors name the file and the bad entry.
+    static func load(directory: String?, assistant choice: AssistantChoice = .configured) throws -> Configuration {
         var source = "built-in"
         var assistantData = Data(DefaultConfiguration.assistantJSON.utf8)
-        var toolsData = Data(DefaultConfiguration.toolsJSON.utf8)
+        var toolsData = Data((choice == .configured ? DefaultConfiguration.toolsJSON : DefaultConfiguration.noToolsJSON).utf8)
         var assistantFile = "built-in assistant.json"
         var toolsFile = "built-in tools.json"
         var toolsDirectory: String?
+        switch choice {
+        case .configured: break
+        case .file(let path):
+            guard let data = try readIfPresent(path) else {
+                throw ConfigurationError("\(path): no such file (--assistant-config takes an assistant.json file)")
+            }
+            assistantData = data
+            assistantFile = path
+        case .plain:
+            assistantData = Data(DefaultConfiguration.plainAssistantJSON.utf8)
+            assistantFile = "built-in plain assistant"
+        }
         if let directory {
             source = directory
             let assistantPath = directory + "/assistant.json"
             let toolsPath = directory + "/tools.json"
-            if let data = try readIfPresent(assistantPath) {
+            if choice == .configured, let data = try readIfPresent(assistantPath) {
                 assistantData = data
                 assistantFile = assistantPath
             }

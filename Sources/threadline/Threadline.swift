@@ -20,6 +20,11 @@ struct Threadline: AsyncParsableCommand {
     /// Runs the command; a bad flag or setting is one line in the house style
     /// (`error: WHAT — WHAT TO DO`), never ArgumentParser's `Error:` followed by the usage.
     static func main() async {
+        // The root's help also lists the chat options: they apply without naming the command.
+        if CommandLine.arguments.count == 2, ["--help", "-h", "help"].contains(CommandLine.arguments[1]) {
+            print(helpMessage() + "\n\nCHAT OPTIONS (threadline [chat] ...):\n\n" + helpMessage(for: ChatCommand.self))
+            return
+        }
         do {
             var command = try await asyncParseAsRoot(nil)
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -43,16 +43,14 @@ struct ThreadsCommand: AsyncParsableCommand {
         let paths = StatePaths(environment: environment)
         let renderer = Renderer.forTerminal(interactive: true, environment: environment, markdown: true)
         do {
-            let configuration = try Configuration.load(directory: try backendOptions.configDirectory(paths: paths))
+            let configuration = try backendOptions.loadConfiguration(paths: paths)
             let backend = try await backendOptions.makeBackend(
                 configuration: configuration, paths: paths, environment: environment)
             switch action {
             case .list:
-                for thread in try await backend.listThreads(limit: 1000) {
-                    // Titles are stored user text: sanitised, as every listing for people is.
-                    print(
-                        TerminalText.sanitized(
-                            "\(thread.id)\t\(ISO8601DateFormatter().string(from: thread.createdAt))\t\(thread.title ?? "(empty)")"))
+                // As /threads lists them; titles are stored user text, sanitised as every listing for people is.
+                for row in Renderer.threadRows(try await backend.listThreads(limit: 1000)) {
+                    print(renderer.oneRow(TerminalText.sanitized(row)))
                 }
             case .show:
                 let id = id ?? ""

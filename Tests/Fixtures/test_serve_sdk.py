@@ -110,6 +110,14 @@ def the_seed_notebook_runs_unchanged():
 
 
 @test
+def models_list_names_the_model_that_answers():
+    with Serve() as serve:
+        models = serve.client().models.list()
+        assert [m.id for m in models.data] == ["demo"], models
+        assert models.data[0].object == "model" and models.data[0].owned_by == "threadline"
+
+
+@test
 def create_and_poll_then_submit_tool_outputs_and_poll():
     with Serve() as serve:
         client = serve.client()

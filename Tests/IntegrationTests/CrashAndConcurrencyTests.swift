@@ -19,7 +19,7 @@ struct CrashAndConcurrencyTests {
     /// The id of the thread the last piped run used (the most recent one).
     func latestThread() throws -> String {
         let listed = try ProcessRunner.run(["threads", "list"], lines: [], environment: environment())
-        return String(listed.stdout.split(separator: "\t").first ?? "")
+        return String(listed.stdout.split(separator: " ").dropFirst().first ?? "")
     }
 
     /// `threads show`: piped, the transcript goes to stderr.

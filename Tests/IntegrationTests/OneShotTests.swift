@@ -48,7 +48,7 @@ import Tools
         #expect(output.status == 0)
         #expect(output.stdout.contains("It is currently"))
         #expect(output.stdout.components(separatedBy: "Anything else you'd like to know?").count == 2, "one reply")
-        let id = try #require(try threads().first?.split(separator: "\t").first)
+        let id = try #require(try threads().first?.split(separator: " ").dropFirst().first)
         let shown = try run(["threads", "show", String(id)])
         #expect(
             shown.stdout.contains("you> What's the temperature\nin Seoul?")
@@ -72,16 +72,19 @@ import Tools
     }
 
     @Test func ctrlCCancelsTheRunKeepsThePartialReplyAndExitsNonZero() async throws {
-        let (status, errors) = try await signalMidReply { $0.interrupt() }
+        let (status, errors, output) = try await signalMidReply { $0.interrupt() }
         #expect(status == .exit(1))
-        #expect(errors.contains("run cancelled"), "\(errors)")
+        // One notice, on its own line; the partial reply on stdout ends its line.
+        #expect(errors.contains("[cancelled: partial reply]\n"), "\(errors)")
+        #expect(!errors.contains("run cancelled"), "\(errors)")
+        #expect(output.hasSuffix("\n") && !output.hasSuffix("\n\n"), "\(output)")
         try expectPartialReplyStored()
     }
 
     @Test func sigtermCancelsTheRunKeepsThePartialReplyAndExitsWith143() async throws {
-        let (status, errors) = try await signalMidReply { $0.terminate() }
+        let (status, errors, _) = try await signalMidReply { $0.terminate() }
         #expect(status == .exit(128 + SIGTERM), "exits as a shell reports death by SIGTERM, after storing the run")
-        #expect(errors.contains("run cancelled"), "\(errors)")
+        #expect(errors.contains("[cancelled: partial reply]"), "\(errors)")
         try expectPartialReplyStored()
     }
 
@@ -91,8 +94,8 @@ import Tools
     }
 
     /// Starts a slow one-shot reply, calls `send` once its first bytes arrived, and returns how
-    /// the process ended and its stderr.
-    func signalMidReply(_ send: (Process) -> Void) async throws -> (Ending, String) {
+    /// the process ended, its stderr and its stdout.
+    func signalMidReply(_ send: (Process) -> Void) async throws -> (Ending, errors: String, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessRunner.threadlineBinary)
         process.arguments = ["-p", "What's the weather in Seoul for the next 5 days?"]
@@ -109,17 +112,21 @@ import Tools
         let firstBytes = await Task.detached { stdout.fileHandleForReading.availableData }.value
         #expect(!firstBytes.isEmpty, "the reply had started")
         send(process)
-        return await Task.detached { () -> (Ending, String) in
+        return await Task.detached { () -> (Ending, errors: String, output: String) in
             let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+            let output = firstBytes + stdout.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             let status = process.terminationStatus
-            return (process.terminationReason == .exit ? .exit(status) : .signal(status), String(decoding: errors, as: UTF8.self))
+            return (
+                process.terminationReason == .exit ? .exit(status) : .signal(status), String(decoding: errors, as: UTF8.self),
+                String(decoding: output, as: UTF8.self)
+            )
         }.value
     }
 
     /// The newest thread's transcript holds the cancelled run's partial reply.
     func expectPartialReplyStored() throws {
-        let thread = try #require(try threads().first?.split(separator: "\t").first)
+        let thread = try #require(try threads().first?.split(separator: " ").dropFirst().first)
         let shown = try run(["threads", "show", String(thread)]).stdout
         #expect(shown.contains("[partial]"), "\(shown)")
     }

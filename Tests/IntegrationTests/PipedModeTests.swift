@@ -17,7 +17,9 @@ import Tools
     /// Thread ids printed by `/show` on stderr, in order.
     func threadIDs(in stderr: String) -> [String] {
         stderr.split(separator: "\n").compactMap { line in
-            line.hasPrefix("thread:") ? line.split(separator: " ").last.map(String.init) : nil
+            // A thread not stored yet has no id to show.
+            guard line.hasPrefix("thread:"), let id = line.split(separator: " ").last, id.hasPrefix("thread_") else { return nil }
+            return String(id)
         }
     }
 
@@ -95,15 +97,16 @@ import Tools
     }
 
     @Test func newStartsADifferentThread() throws {
-        let output = try run(["/show", Self.seedQuestion, "/new", "/show"])
+        let output = try run([Self.seedQuestion, "/show", "/new", "/show", Self.seedQuestion, "/show"])
         let ids = threadIDs(in: output.stderr)
         #expect(ids.count == 2)
         #expect(ids.first != ids.last)
-        #expect(output.stderr.contains("new thread \(ids.last ?? "?")"))
+        #expect(output.stderr.contains("new thread (stored with its first message)"))
+        #expect(output.stderr.contains("thread:   new (stored with its first message)"))
     }
 
     @Test func continueSeesTheEarlierConversation() throws {
-        let first = try run(["/show", Self.seedQuestion])
+        let first = try run([Self.seedQuestion, "/show"])
         let firstThread = try #require(threadIDs(in: first.stderr).first)
         let second = try run(["/show", "/history", "What's the weather in Seoul for the next 3 days?"], arguments: ["--continue"])
         #expect(second.status == 0)
@@ -118,23 +121,23 @@ import Tools
     }
 
     @Test func resumeTakesTheNumberFromThreadsOrAnIdPrefixAndListsWhenBare() throws {
-        let first = try #require(threadIDs(in: try run(["/show", Self.seedQuestion]).stderr).first)
-        let second = try #require(threadIDs(in: try run(["/show", "What's the temperature in Seoul?"]).stderr).first)
-        // Most recently used first: this session's own thread, then the second, then the first.
+        let first = try #require(threadIDs(in: try run([Self.seedQuestion, "/show"]).stderr).first)
+        let second = try #require(threadIDs(in: try run(["What's the temperature in Seoul?", "/show"]).stderr).first)
+        // Most recently used first: the second, then the first (this session stores none).
         let output = try run([
-            "/threads", "/resume 3", "/show", "/resume \(second.prefix(12))", "/show", "/resume", "/resume 99", "/resume thread_",
+            "/threads", "/resume 2", "/show", "/resume \(second.prefix(12))", "/show", "/resume", "/resume 99", "/resume thread_",
         ])
         #expect(output.status == 0)
         let rows = output.stderr.split(separator: "\n").map(String.init)
-        #expect(rows.contains { $0.hasPrefix("2  \(second)") }, "\(rows)")
-        #expect(rows.contains { $0.hasPrefix("3  \(first)") }, "\(rows)")
+        #expect(rows.contains { $0.hasPrefix("1  \(second)") }, "\(rows)")
+        #expect(rows.contains { $0.hasPrefix("2  \(first)") }, "\(rows)")
         #expect(threadIDs(in: output.stderr) == [first, second])
         #expect(output.stderr.contains("resumed thread \(first): \(Self.seedQuestion)"))
         #expect(output.stderr.contains("resumed thread \(second): What's the temperature in Seoul?"))
         // Bare /resume lists again, now with the second thread marked current.
-        #expect(rows.contains { $0.hasPrefix("2* \(second)") }, "\(rows)")
+        #expect(rows.contains { $0.hasPrefix("1* \(second)") }, "\(rows)")
         #expect(output.stderr.contains("error: there is no thread 99 — /threads lists them with their numbers"))
-        #expect(output.stderr.contains("error: thread_ starts 3 thread ids — type more of the id, or use its number from /threads"))
+        #expect(output.stderr.contains("error: thread_ starts 2 thread ids — type more of the id, or use its number from /threads"))
     }
 
     @Test func continueWithNothingToContinueSaysSo() throws {
@@ -143,10 +146,15 @@ import Tools
         #expect(output.stderr.hasPrefix("no thread to continue yet; starting a new one\n"))
     }
 
-    @Test func pruneDeletesOnlyThreadsWithoutMessages() throws {
-        let kept = try #require(threadIDs(in: try run(["/show", Self.seedQuestion]).stderr).first)
-        _ = try run(["/show"])
+    @Test func noThreadIsStoredBeforeItsFirstMessageAndPruneDeletesOnlyEmptyOnes() throws {
+        _ = try run(["/show", "/new", "/threads"])
         _ = try run([])
+        #expect(try run([], arguments: ["threads", "list"]).stdout.isEmpty, "sessions that sent nothing leave no thread")
+        let kept = try #require(threadIDs(in: try run([Self.seedQuestion, "/show"]).stderr).first)
+        // Threads made through the API stay empty until a message comes.
+        let serve = try ServeProcess(environment: environment)
+        defer { serve.process.kill9() }
+        for _ in 0..<2 { _ = try serve.request("POST", "/threads", body: "{}") }
         let young = try run([], arguments: ["threads", "prune"])
         #expect(young.stdout == "deleted 0 empty threads\n", "an hour must pass by default")
         let pruned = try run([], arguments: ["threads", "prune", "--older-than", "0"])
@@ -154,7 +162,7 @@ import Tools
         #expect(pruned.stdout == "deleted 2 empty threads\n")
         let left = try run([], arguments: ["threads", "list"]).stdout.split(separator: "\n")
         #expect(left.count == 1)
-        #expect(left.first?.hasPrefix(kept) == true)
+        #expect(left.first?.hasPrefix("1  \(kept)  used ") == true, "\(left)")
     }
 
     @Test func slashCommandErrorsAreNeverSentToTheModel() throws {
@@ -195,10 +203,10 @@ import Tools
     }
 
     @Test func threadsSubcommandListsShowsAndDeletes() throws {
-        let first = try run(["/show", Self.seedQuestion])
+        let first = try run([Self.seedQuestion, "/show"])
         let id = try #require(threadIDs(in: first.stderr).first)
         let list = try ProcessRunner.run(["threads", "list"], lines: [], environment: environment)
-        #expect(list.stdout.contains("\(id)\t"))
+        #expect(list.stdout.hasPrefix("1  \(id)  used "), "\(list.stdout)")
         #expect(list.stdout.contains(Self.seedQuestion))
         let show = try ProcessRunner.run(["threads", "show", id], lines: [], environment: environment)
         #expect(show.stdout.contains("→ get_rain_probability"))

@@ -109,6 +109,61 @@ import Tools
         #expect(shown.isSuperset(of: ["사용자를", "고객님이라고", "부르세요."]), "no Hangul word split at \(width) columns")
     }
 
+    /// The banner, `/history` and `/threads` at 50 and 100 columns: every word of the banner
+    /// and of the Hangul question whole on the screen (the terminal's own wrapping would split
+    /// some), each `/threads` row one row, and Tab after `/resume ` completing a thread's number.
+    @Test(arguments: [50, 100])
+    func bannerHistoryAndThreadsFitTheWindow(width: Int) async throws {
+        let question = "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요? 그리고 내일 서울의 날씨는 어때요?"
+        let session = try await start(width: width)
+        try await session.enter(question)
+        try await session.waitFor { $0.contains(Self.closing) || $0.contains("알려주세요!") }
+        try await session.enter("/history")
+        try await session.waitFor { $0.contains("you> ") }
+        try await session.enter("/threads")
+        try await session.waitFor { $0.contains("/resume N") }
+        let screen = try session.history()
+        let rows = screen.split(separator: "\n").map(String.init)
+        let words = Set(screen.split(whereSeparator: \.isWhitespace).map(String.init))
+        let banner =
+            "Threadline · backend demo · model demo (runs name gpt-4o) · 3 tools · offline demo model (deterministic, weather questions only)"
+        for word in (banner + " " + question).split(separator: " ") {
+            #expect(words.contains(String(word)), "\(word) whole at \(width) columns")
+        }
+        let listed = rows.filter { $0.hasPrefix("1* thread_") }
+        #expect(listed.count == 1, "one row per thread: \(rows)")
+        let id = try #require(listed.first?.split(separator: " ").dropFirst().first.map(String.init))
+        // Tab completes the argument of /resume from the listed numbers and ids.
+        try await session.waitForEmptyPrompt()
+        try session.type("/resume thread_")
+        try session.press("Tab")
+        try await session.waitFor { $0.contains("> /resume \(id)") }
+        try session.press("Enter")
+        try await session.waitFor { $0.contains("resumed thread \(id)") }
+    }
+
+    /// Input exactly as wide as the window is followed by the output, not by an empty row; Tab
+    /// on `/` lists the commands in columns that fill the rows.
+    @Test func inputAsWideAsTheWindowAndTheCommandListFit() async throws {
+        let session = try await start(width: 50)
+        let name = String(repeating: "m", count: 41)
+        try await session.enter("/model " + name)
+        let screen = try await session.waitFor { $0.contains("model for following runs:") }
+        let rows = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let input = try #require(rows.firstIndex(of: "> /model " + name), "\(rows)")
+        #expect(rows[input + 1].hasPrefix("model for following runs:"), "no empty row after the input: \(rows)")
+        try await session.waitForEmptyPrompt()
+        try session.type("/")
+        try session.press("Tab")
+        let listed = try await session.waitFor { $0.contains("/threads") }
+        let commandRows = listed.split(separator: "\n").filter { $0.hasPrefix("/") }
+        let names = commandRows.flatMap { $0.split(separator: " ") }
+        #expect(names.count == 17, "every command listed once: \(listed)")
+        // Filled row by row: only the last row may hold fewer commands than the first.
+        #expect(commandRows.dropLast().allSatisfy { $0.split(separator: " ").count == commandRows.first?.split(separator: " ").count })
+        #expect(commandRows.count < names.count, "several commands per row at 50 columns: \(listed)")
+    }
+
     @Test func hangulRepliesWrapBetweenWordsAtTheTerminalWidth() async throws {
         // At 30 columns each sentence of the rendered reply fills one row when wrapped by display
         // width; the terminal's own wrapping would cut "오늘" off the first row instead.

@@ -46,7 +46,7 @@ import ThreadlineCore
         #expect(first.status == 0)
         let list = try await ProcessRunner.run(["threads", "list"], lines: [], environment: environment)
         #expect(list.stdout.contains("hi ␛]0;PWNED␇␛[2J␛[H"), "\(list.stdout)")
-        let id = try #require(list.stdout.split(separator: "\t").first.map(String.init))
+        let id = try #require(list.stdout.split(separator: " ").dropFirst().first.map(String.init))
         let show = try await ProcessRunner.run(["threads", "show", id], lines: [], environment: environment)
         #expect(show.stdout.contains("you> hi ␛]0;PWNED␇␛[2J␛[H"), "\(show.stdout)")
         for output in [list, show] {

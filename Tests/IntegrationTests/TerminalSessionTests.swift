@@ -13,8 +13,8 @@ import Tools
             + "THREADLINE_DEMO_DELAY_MS=\(delayMilliseconds) '\(ProcessRunner.threadlineBinary)'"
     }
 
-    func startREPL(delayMilliseconds: Int = 0) async throws -> TmuxSession {
-        try await waitForPrompt(TmuxSession(command: threadlineCommand(delayMilliseconds: delayMilliseconds)))
+    func startREPL(delayMilliseconds: Int = 0, width: Int = 100) async throws -> TmuxSession {
+        try await waitForPrompt(TmuxSession(command: threadlineCommand(delayMilliseconds: delayMilliseconds), width: width))
     }
 
     @discardableResult
@@ -72,6 +72,64 @@ import Tools
         #expect(!history.contains("you> not sent"))
     }
 
+    /// A line typed while a reply streams is not echoed into it and not sent: it waits at the
+    /// next prompt, where Enter sends it; an Enter alone mid-reply neither splits the reply nor sends anything.
+    @Test(arguments: [50, 100])
+    func aLineTypedDuringAReplyWaitsAtTheNextPromptUnsent(width: Int) async throws {
+        let closing = "Anything else you'd like to know?"
+        let typed = "What's the temperature in Seoul?"
+        let session = try await startREPL(delayMilliseconds: 100, width: width)
+        try await session.enter("What's the weather in Seoul for the next 5 days?")
+        try await session.waitFor { $0.contains("Here is the 5-day") }
+        try session.press("Enter")
+        try session.type(typed)
+        try session.press("Enter")
+        let waiting = try await session.waitFor { $0.contains(closing) && $0.contains("> " + typed) }
+        let rows = waiting.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(rows.filter { $0.contains(typed) }.count == 1, "not echoed into the reply: \(waiting)")
+        #expect(rows.last { !$0.isEmpty } == "> " + typed, "prefilled at the prompt: \(waiting)")
+        #expect(!rows.contains { $0.hasPrefix("...") }, "no continuation prompt: \(waiting)")
+        #expect(rows.filter { $0.hasPrefix(">") }.count == 2, "the Enters sent nothing: \(waiting)")
+        #expect(!waiting.contains("It is currently"), "not sent before Enter")
+        try session.press("Enter")
+        try await session.waitFor { $0.contains("It is currently") }
+        try await session.waitForEmptyPrompt()
+        // The scrollback too: the first reply may have scrolled off the screen.
+        let answered = try session.history()
+        #expect(answered.components(separatedBy: closing).count == 3, "\(answered)")
+        #expect(answered.components(separatedBy: "> " + typed).count == 2, "sent once: \(answered)")
+    }
+
+    @Test func whatWasTypedDuringACancelledReplyIsDroppedWithANotice() async throws {
+        let session = try await startREPL(delayMilliseconds: 150)
+        try await session.enter("What's the weather in Seoul for the next 5 days?")
+        try await session.waitFor { $0.contains("Here is the 5-day") }
+        try session.type("half a thought")
+        try session.press("C-c")
+        let screen = try await session.waitFor { $0.contains("dropped what you typed during the reply: half a thought") }
+        #expect(screen.contains("[cancelled: partial reply]"), "\(screen)")
+        #expect(!screen.contains("run cancelled"), "one notice: \(screen)")
+        #expect(!screen.contains("^C"), "no ^C in the reply: \(screen)")
+        try await session.waitForEmptyPrompt()
+    }
+
+    /// A one-shot on a terminal is styled as the REPL is (dim tool lines), and `threadline -`
+    /// says that it reads the message from the terminal before it waits.
+    @Test func oneShotsOnATerminalAreColouredAndDashSaysItReadsStdin() async throws {
+        let coloured = try TmuxSession(
+            command: threadlineCommand(delayMilliseconds: 0) + " -p \"What's the temperature in Seoul?\"; sleep 30")
+        try await coloured.waitFor { $0.contains("Anything else you'd like to know?") }
+        let styled = try coloured.styledScreen()
+        #expect(styled.contains("\u{1B}[2m→ get_current_temperature"), "\(styled)")
+        let dash = try TmuxSession(command: threadlineCommand(delayMilliseconds: 0) + " -; sleep 30")
+        try await dash.waitFor { $0.contains("reading the message from the terminal; end it with Ctrl-D") }
+        try dash.type("What's the temperature in Seoul?")
+        try dash.press("Enter")
+        try dash.press("C-d")
+        let answered = try await dash.waitFor { $0.contains("Anything else you'd like to know?") }
+        #expect(answered.contains("It is currently"), "\(answered)")
+    }
+
     @Test func tabCompletesSlashCommandsAndInstructionsStayVisible() async throws {
         let session = try await startREPL()
         try session.type("/instr")
@@ -117,7 +175,7 @@ import Tools
         #expect(!pasted.contains("[200~"), "\(pasted)")
         let environment = ["THREADLINE_HOME": home.path]
         let listed = try await ProcessRunner.run(ProcessRunner.threadlineBinary, ["threads", "list"], environment: environment)
-        let thread = try #require(listed.stdout.split(separator: "\t").first)
+        let thread = try #require(listed.stdout.split(separator: " ").dropFirst().first)
         let shown = try await ProcessRunner.run(
             ProcessRunner.threadlineBinary, ["threads", "show", String(thread)], environment: environment)
         #expect(shown.stdout.contains("[partial]"), "\(shown.stdout)")

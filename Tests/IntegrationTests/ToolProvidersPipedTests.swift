@@ -20,9 +20,9 @@ import Tools
     }
 
     /// Command tools ask before they run, so a piped run needs --yes (`yes: false` shows the decline).
-    private func run(_ lines: [String], yes: Bool = true) async throws -> ProcessOutput {
+    private func run(_ lines: [String], yes: Bool = true, arguments: [String] = []) async throws -> ProcessOutput {
         try await ProcessRunner.run(
-            ["--config", config.path] + (yes ? ["--yes"] : []), lines: lines,
+            ["--config", config.path] + (yes ? ["--yes"] : []) + arguments, lines: lines,
             environment: ["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0", "THREADLINE_YES": ""])
     }
 
@@ -100,6 +100,37 @@ import Tools
         #expect(output.status == 0)
         #expect(output.stderr.contains("lookup_order  command  ready"))
         #expect(output.stderr.contains("tools:    lookup_order"))
+    }
+
+    /// `--plain`: a general assistant; the weather instructions and demo tools are gone, the
+    /// config's command tools stay.
+    @Test func plainDropsTheWeatherAssistantButKeepsCommandTools() async throws {
+        try writeConfig(
+            tools: #"{"tools": {"lookup_order": {"command": ["cat"], "description": "Looks up an order.", "#
+                + #""parameters": {"type": "object", "properties": {"id": {"type": "string"}}}}}}"#)
+        try FileManager.default.removeItem(atPath: config.file("assistant.json"))
+        let output = try await run(["/tools", "/show"], arguments: ["--plain"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("tools:    lookup_order\n"), "\(output.stderr)")
+        #expect(!output.stderr.contains("get_rain_probability"))
+        #expect(output.stderr.contains("assistant's instructions (no override): You are a helpful assistant."))
+        #expect(output.stderr.contains("model:    demo (runs name gpt-4o-mini)"), "the demo says it answers, not the named model")
+    }
+
+    @Test func assistantConfigReadsTheDefinitionFromAFile() async throws {
+        try writeConfig(tools: #"{"tools": {}}"#)
+        let file = config.file("terse.json")
+        try #"{"name": "Terse", "instructions": "Answer in one line.", "model": "llama3.2", "tools": []}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let output = try await run(["/show"], arguments: ["--assistant-config", file])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("assistant's instructions (no override): Answer in one line."))
+        #expect(output.stderr.contains("model:    demo (runs name llama3.2)"))
+        let missing = try await run(["/show"], arguments: ["--assistant-config", config.file("nope.json")])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.hasPrefix("error: \(config.file("nope.json")): no such file"), "\(missing.stderr)")
+        let both = try await run([], arguments: ["--plain", "--assistant-config", file])
+        #expect(both.stderr.hasPrefix("error: --plain and --assistant-config exclude each other"), "\(both.stderr)")
     }
 
     @Test func invalidToolsFileStopsStartUpNamingFileAndEntry() async throws {

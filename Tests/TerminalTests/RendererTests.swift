@@ -34,11 +34,12 @@ import ThreadlineCore
 
     @Test func longAndMultiLineOutputsAreCut() {
         let text = String(repeating: "가", count: 200) + "\nsecond line"
-        let cut = Renderer.truncated(text, to: 60)
-        #expect(cut.count == 60)
-        #expect(cut.hasSuffix("…"))
+        // Cut by columns: 29 Hangul syllables (58 columns) and the ellipsis.
+        let cut = Renderer.cut(text, to: 60)
+        #expect(DisplayWidth.of(cut) == 59)
+        #expect(cut == String(repeating: "가", count: 29) + "…")
         #expect(!cut.contains("\n"))
-        #expect(Renderer.truncated("a\nb", to: 60) == "a b")
+        #expect(Renderer.cut("a\nb", to: 60) == "a b")
     }
 
     @Test func colourFollowsNoColorAndTheTerminal() {

@@ -38,6 +38,12 @@ import Testing
         #expect(SlashCommandParser.helpText(width: 1000).contains("/render [raw|markdown]"))
     }
 
+    @Test func modelTakesOneNameAndExitIsListed() {
+        #expect(parse("/model a b") == .failure(SlashCommandError(description: "usage: /model [NAME]")))
+        #expect(SlashCommandParser.helpText(width: 100).contains("/exit"))
+        #expect(SlashCommandParser.completions.contains("/exit"))
+    }
+
     @Test func instructionsForms() throws {
         #expect(try parse("/instructions")?.get() == .instructions(.show))
         #expect(try parse("/instructions show")?.get() == .instructions(.show))

@@ -17,6 +17,9 @@ public struct ChatCompletionsModel: LanguageModel {
         fixedModel = model
     }
 
+    /// With a fixed model every run gets it, whatever model it names.
+    public var answeringModel: String? { fixedModel }
+
     public var displayName: String {
         "Chat Completions model \(fixedModel.map { "\($0) " } ?? "")at \(api.settings.baseURL)"
     }

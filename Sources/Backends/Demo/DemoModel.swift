@@ -7,6 +7,7 @@ import ThreadlineCore
 /// (parallel calls), then answers from their outputs in the question's language.
 public struct DemoModel: LanguageModel {
     public var displayName: String { "offline demo model (deterministic, weather questions only)" }
+    public var answeringModel: String? { "demo" }
     /// Pause between streamed deltas, so a terminal shows the reply being written.
     public var deltaDelay: Duration
 

@@ -5,7 +5,13 @@ import AssistantsWire
 public protocol LanguageModel: Sendable {
     /// Shown to the user; a demo model says so here.
     var displayName: String { get }
+    /// The model that answers whatever model a run names (the demo's); nil when the run's model does.
+    var answeringModel: String? { get }
     func respond(to request: ModelRequest) -> AsyncThrowingStream<ModelOutput, any Error>
+}
+
+extension LanguageModel {
+    public var answeringModel: String? { nil }
 }
 
 /// Everything a model gets for one step of a run.

@@ -59,6 +59,8 @@ public actor LocalEngine {
     ].joined(separator: ":")
 
     public nonisolated var modelName: String { model.displayName }
+    /// The model that answers every run whatever it names (the demo's); nil when runs choose.
+    public nonisolated var answeringModel: String? { model.answeringModel }
 
     // MARK: assistants
 
