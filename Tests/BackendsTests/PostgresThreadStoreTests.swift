@@ -15,12 +15,6 @@ struct PostgresThreadStoreTests {
         return (cluster, try cluster.createDatabase())
     }
 
-    func run(_ id: String, _ status: RunStatus, thread: String = "thread_1") -> Run {
-        Run(
-            id: id, createdAt: 1, threadID: thread, assistantID: "a", status: status, model: "m", instructions: nil, tools: [],
-            expiresAt: nil)
-    }
-
     /// A store on a fresh database holding `thread_1`.
     func storeWithThread() async throws -> PostgresThreadStore {
         let store = try await PostgresThreadStore.open(try PostgresURL(try await freshDatabase().url))
@@ -53,11 +47,11 @@ struct PostgresThreadStoreTests {
 
     @Test func ofTwoTransitionsOfOneRunAtOnceOneIsWrittenAndTheOtherRefused() async throws {
         let store = try await storeWithThread()
-        try await store.commit(StoreChanges(runs: [run("run_1", .inProgress)]))
+        try await store.commit(StoreChanges(runs: [storedRun("run_1", .inProgress)]))
         let outcomes = try await withThrowingTaskGroup(of: RunStatus?.self) { group in
             for status in [RunStatus.completed, .cancelled] {
                 group.addTask {
-                    var changes = StoreChanges(runs: [self.run("run_1", status)])
+                    var changes = StoreChanges(runs: [storedRun("run_1", status)])
                     changes.expectation = RunExpectation(runID: "run_1", status: .inProgress)
                     do {
                         try await store.commit(changes)
@@ -79,7 +73,7 @@ struct PostgresThreadStoreTests {
         let results = try await withThrowingTaskGroup(of: Bool.self) { group in
             for id in ["run_a", "run_b", "run_c"] {
                 group.addTask {
-                    var changes = StoreChanges(runs: [self.run(id, .queued)])
+                    var changes = StoreChanges(runs: [storedRun(id, .queued)])
                     changes.idleThread = "thread_1"
                     do {
                         try await store.commit(changes)
@@ -97,7 +91,7 @@ struct PostgresThreadStoreTests {
 
     @Test func ofTwoInstancesClaimingALapsedRunOneWins() async throws {
         let store = try await storeWithThread()
-        var changes = StoreChanges(runs: [run("run_1", .requiresAction)])
+        var changes = StoreChanges(runs: [storedRun("run_1", .requiresAction)])
         changes.lease = RunLease(owner: "gone", heartbeatAt: 1)
         try await store.commit(changes)
         let winners = try await withThrowingTaskGroup(of: String?.self) { group in
@@ -119,7 +113,7 @@ struct PostgresThreadStoreTests {
     @Test func aDeletedThreadTakesItsMessagesRunsAndStepsWithIt() async throws {
         let store = try await storeWithThread()
         let reply = Message(id: "m1", createdAt: 1, threadID: "thread_1", status: .completed, role: "user", text: "hi")
-        try await store.commit(StoreChanges(runs: [run("run_1", .completed)], messages: [reply]))
+        try await store.commit(StoreChanges(runs: [storedRun("run_1", .completed)], messages: [reply]))
         #expect(try await store.deleteThread(id: "thread_1"))
         #expect(try await store.message(id: "m1") == nil)
         #expect(try await store.run(id: "run_1") == nil)

@@ -21,6 +21,13 @@ enum StoreKind: String, CaseIterable, Sendable {
     }
 }
 
+/// A run of `thread` in `status`, as the store tests write them.
+func storedRun(_ id: String, _ status: RunStatus, thread: String = "thread_1") -> Run {
+    Run(
+        id: id, createdAt: 1, threadID: thread, assistantID: "a", status: status, model: "m", instructions: nil, tools: [],
+        expiresAt: nil)
+}
+
 /// A store on a real database: pages answered by the database, one transaction per
 /// transition; on SQLite, WAL so readers never wait for the writer.
 @Suite struct ThreadStoreTests {
@@ -98,9 +105,7 @@ enum StoreKind: String, CaseIterable, Sendable {
     @Test(arguments: StoreKind.allCases)
     func aTransitionIsWrittenWholeOrNotAtAll(_ kind: StoreKind) async throws {
         let store = try await store(kind, messages: 1)
-        let run = Run(
-            id: "run_1", createdAt: 1, threadID: "thread_1", assistantID: "a", status: .requiresAction, model: "m",
-            instructions: nil, tools: [], expiresAt: nil)
+        let run = storedRun("run_1", .requiresAction)
         try await store.commit(StoreChanges(runs: [run]))
 
         // Another process cancelled the run meanwhile: a transition expecting requires_action
@@ -124,12 +129,7 @@ enum StoreKind: String, CaseIterable, Sendable {
     func activeRunsAreThoseThatCanStillChange(_ kind: StoreKind) async throws {
         let store = try await store(kind, messages: 1)
         for (id, status) in [("r1", RunStatus.completed), ("r2", .requiresAction), ("r3", .expired), ("r4", .inProgress)] {
-            try await store.commit(
-                StoreChanges(runs: [
-                    Run(
-                        id: id, createdAt: 1, threadID: "thread_1", assistantID: "a", status: status, model: "m",
-                        instructions: nil, tools: [], expiresAt: nil)
-                ]))
+            try await store.commit(StoreChanges(runs: [storedRun(id, status)]))
         }
         #expect(try await store.activeRuns(threadID: "thread_1").map(\.id) == ["r2", "r4"])
         #expect(try await store.runs(threadID: "thread_1", PageRequest(limit: 2)).items.map(\.id) == ["r4", "r3"])
@@ -138,9 +138,7 @@ enum StoreKind: String, CaseIterable, Sendable {
     @Test(arguments: StoreKind.allCases)
     func aSnapshotHoldsTheRunsStepsAndMessages(_ kind: StoreKind) async throws {
         let store = try await store(kind, messages: 1)
-        let run = Run(
-            id: "run_1", createdAt: 1, threadID: "thread_1", assistantID: "a", status: .inProgress, model: "m",
-            instructions: nil, tools: [], expiresAt: nil)
+        let run = storedRun("run_1", .inProgress)
         let reply = Message(
             id: "reply", createdAt: 2, threadID: "thread_1", status: .inProgress, role: "assistant", text: "", runID: "run_1")
         let step = RunStep(
