@@ -163,12 +163,27 @@ struct PostgresThreadStoreTests {
         #expect(!message.contains("not-the-password") && !message.contains(cluster.password), "\(message)")
     }
 
-    @Test func sslmodeRequireRefusesAServerWithoutTLS() async throws {
+    @Test func sslmodeRequireTalksTLS() async throws {
         let (cluster, url) = try await freshDatabase()
-        let required = url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=require")
-        let error = await #expect(throws: PostgresStoreError.self) { _ = try await PostgresThreadStore.open(try PostgresURL(required)) }
-        #expect(error?.description.contains("TLS") == true, "\(error?.description ?? "")")
+        let store = try await PostgresThreadStore.open(
+            try PostgresURL(url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=require")))
+        try await store.saveThread(AssistantThread(id: "thread_1", createdAt: 1))
+        // The store's pooled connection stays open: the server says whether it is encrypted.
+        let encrypted = try cluster.psql(
+            url, "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE ssl AND datname = current_database()")
+        #expect(encrypted == "1\n")
+        #expect(try await store.thread(id: "thread_1") != nil)
+    }
+
+    @Test func verifyFullChecksTheCertificateAgainstSslrootcert() async throws {
+        let (cluster, url) = try await freshDatabase()
+        let unknown = url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=verify-full")
+        let error = await #expect(throws: PostgresStoreError.self) { _ = try await PostgresThreadStore.open(try PostgresURL(unknown)) }
+        #expect(error?.description.contains("cannot connect") == true, "\(error?.description ?? "")")
         #expect(error?.description.contains(cluster.password) == false)
+        // Trusting the server's own certificate, whose name is 127.0.0.1, it connects.
+        let trusted = try await PostgresThreadStore.open(try PostgresURL(unknown + "&sslrootcert=" + cluster.certificate))
+        try await trusted.saveThread(AssistantThread(id: "thread_1", createdAt: 1))
     }
 }
 

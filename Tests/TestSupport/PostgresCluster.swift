@@ -12,6 +12,8 @@ public final class PostgresCluster: Sendable {
     public let password = "pw-" + UUID().uuidString.prefix(12).lowercased()
     public let port: Int
     public let directory: String
+    /// The server's self-signed certificate (for 127.0.0.1): what `sslrootcert` trusts.
+    public var certificate: String { directory + "/server.crt" }
     let binDirectory: String
 
     /// The cluster of this test process, started once.
@@ -33,7 +35,7 @@ public final class PostgresCluster: Sendable {
         }
     }
 
-    /// The URL of `database` with this cluster's login (`sslmode=disable`: the cluster has no TLS).
+    /// The URL of `database` with this cluster's login, without TLS (the tests of TLS ask for it).
     public func url(database: String, password: String? = nil) -> String {
         "postgres://\(Self.user):\(password ?? self.password)@127.0.0.1:\(port)/\(database)?sslmode=disable"
     }
@@ -72,11 +74,21 @@ public final class PostgresCluster: Sendable {
                 "-D", directory + "/data", "-U", Self.user, "--pwfile=" + directory + "/pwfile", "--auth-host=scram-sha-256",
                 "--auth-local=trust", "-E", "UTF8", "--locale=C", "--no-sync",
             ])
+        // TLS with a certificate of its own for 127.0.0.1, so sslmode is tested against a real handshake.
+        try run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory + "/server.key", "-out", certificate,
+            ])
+        // The server refuses a key others could read.
+        chmod(directory + "/server.key", 0o600)
         try run(
             "pg_ctl",
             [
                 "start", "-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "-o",
-                "-p \(port) -k \(directory)/sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+                "-p \(port) -k \(directory)/sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c ssl=on "
+                    + "-c ssl_cert_file=\(certificate) -c ssl_key_file=\(directory)/server.key",
             ])
     }
 
@@ -91,12 +103,12 @@ public final class PostgresCluster: Sendable {
     /// with Foundation's `Process`, which missed the exit of `pg_ctl start` (whose server lives on).
     @discardableResult
     private func run(_ program: String, _ arguments: [String]) throws -> String {
-        let executable = binDirectory + "/" + program
+        let executable = program.hasPrefix("/") ? program : binDirectory + "/" + program
         let command =
             getuid() == 0
             ? ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", executable] + arguments
             : [executable] + arguments
-        let outputPath = directory + "/\(program).out"
+        let outputPath = directory + "/\((program as NSString).lastPathComponent)-\(UUID().uuidString).out"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -121,6 +133,7 @@ public final class PostgresCluster: Sendable {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: outputPath)
         // Exited normally with status 0.
         guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
             let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
