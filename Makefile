@@ -1,6 +1,8 @@
 # Two commands do all the set-up on a fresh Debian machine with Swift:
 #   make run    installs missing system libraries, builds, starts the REPL (offline demo backend)
-#   make test   the same set-up (plus tmux for the terminal tests), then the whole suite
+#   make test   the same set-up (plus tmux for the terminal tests and PostgreSQL, whose throw-away
+#               clusters the tests start themselves), then the whole suite; the openai-python suite
+#               runs twice: on one SQLite-backed serve, then on two serve instances sharing PostgreSQL
 #   make install  release build, one self-contained stripped binary in $(PREFIX)/bin (default
 #               ~/.local) plus bash/zsh/fish completions; make uninstall removes them
 #   make bench  installs into .build/bench-install, builds threadline-bench, runs every case
@@ -49,7 +51,8 @@ test: test-deps venv revision
 	@status=0; \
 	( set -x; $(TESTING) $(SWIFT) test --skip-build --no-parallel \
 	  && $(TESTING) python3 Tests/Fixtures/test_assistants_backend.py $(BIN) \
-	  && $(TESTING) $(VENV)/bin/python3 Tests/Fixtures/test_serve_sdk.py $(BIN) ) || status=1; \
+	  && $(TESTING) $(VENV)/bin/python3 Tests/Fixtures/test_serve_sdk.py $(BIN) \
+	  && $(TESTING) scripts/with-test-postgres.sh $(VENV)/bin/python3 Tests/Fixtures/test_serve_sdk.py $(BIN) ) || status=1; \
 	scripts/check-test-leftovers.sh $(TEST_RUN) || status=1; \
 	exit $$status
 

@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         // The SDK's stdio transport takes its FileDescriptor type (already a dependency of the SDK).
         .package(url: "https://github.com/apple/swift-system", from: "1.1.1"),
+        // The PostgreSQL thread store (`--database postgres://…`): several `serve` instances on one database.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -43,6 +45,8 @@ let package = Package(
                 "ThreadlineCore", "AssistantsWire", "HTTPSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

@@ -30,6 +30,14 @@ struct BackendOptions: ParsableArguments {
     @OptionGroup var http: HTTPOptions
 
     @Option(
+        help: """
+            Keep the threads (demo and chat backends) in this PostgreSQL database instead of the SQLite file: \
+            postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require|verify-ca|verify-full]. \
+            Env: THREADLINE_DATABASE_URL.
+            """)
+    var database: String?
+
+    @Option(
         help:
             "Directory with assistant.json and tools.json (default: $THREADLINE_HOME/config or $XDG_CONFIG_HOME/threadline, else built-in)."
     )
@@ -90,6 +98,16 @@ struct BackendOptions: ParsableArguments {
         return .milliseconds(milliseconds)
     }
 
+    /// The database of the local engine's threads: `flag` (--database), else
+    /// THREADLINE_DATABASE_URL, else the SQLite file of `paths`.
+    static func threadDatabase(flag: String?, environment: [String: String], paths: StatePaths) throws -> ThreadDatabase {
+        do {
+            return try ThreadDatabase.resolve(url: flag ?? environment["THREADLINE_DATABASE_URL"], sqlitePath: paths.databaseFile)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     /// Where `--backend responses` goes without --base-url or OPENAI_BASE_URL.
     static let openAIBaseURL = "https://api.openai.com/v1"
 
@@ -98,9 +116,10 @@ struct BackendOptions: ParsableArguments {
         configuration: Configuration, paths: StatePaths, environment: [String: String]
     ) async throws -> any ChatBackend {
         let kind = try resolvedKind(environment: environment)
+        let database = try Self.threadDatabase(flag: database, environment: environment, paths: paths)
         switch kind {
         case .demo:
-            let engine = try LocalEngine(databasePath: paths.databaseFile, model: DemoModel(deltaDelay: Self.demoDelay(environment)))
+            let engine = LocalEngine(store: try await database.open(), model: DemoModel(deltaDelay: Self.demoDelay(environment)))
             let backend = try await LocalBackend(
                 name: "demo", engine: engine, definition: configuration.assistant, busyWait: Self.busyWait(environment))
             if let model { await backend.setModel(model) }
@@ -111,7 +130,7 @@ struct BackendOptions: ParsableArguments {
                     "--backend chat needs --base-url URL (or OPENAI_BASE_URL), e.g. http://localhost:11434/v1 for Ollama")
             }
             let model = ChatCompletionsModel(settings: http.settings(baseURL: baseURL, environment: environment))
-            let engine = try LocalEngine(databasePath: paths.databaseFile, model: model)
+            let engine = LocalEngine(store: try await database.open(), model: model)
             let backend = try await LocalBackend(
                 name: "chat", engine: engine, definition: configuration.assistant, busyWait: Self.busyWait(environment))
             if let model = self.model { await backend.setModel(model) }

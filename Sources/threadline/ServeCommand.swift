@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the Assistants v2 API (the seed notebook's protocol) from the local engine.",
         discussion: """
             Point openai-python at it with OpenAI(base_url="http://127.0.0.1:8080/v1", api_key="…"). \
-            Threads, messages and runs are kept in the same SQLite store as the REPL's. Listens on \
+            Threads, messages and runs are kept in the same SQLite store as the REPL's, or with \
+            --database postgres://… in a PostgreSQL database that several serve instances share. Listens on \
             loopback unless --host says otherwise, which then needs --api-key. SIGINT or SIGTERM \
             stops it after the requests in flight.
             """)
@@ -63,6 +64,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds each MCP tool call may take before it becomes an error output.")
     var toolTimeout: Double = 30
 
+    @Option(
+        help: """
+            Keep the threads in this PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=…]) \
+            instead of the SQLite file; instances on one database share threads and runs. Env: THREADLINE_DATABASE_URL.
+            """)
+    var database: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = ServeSettings(
@@ -72,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard let timeout = Duration.setting(seconds: toolTimeout) else { throw ValidationError(Duration.settingProblem("--tool-timeout")) }
         let paths = StatePaths(environment: environment)
         let stderr = Renderer(interactive: false, color: false)
+        let database = try BackendOptions.threadDatabase(flag: database, environment: environment, paths: paths)
         let engine: LocalEngine
         var servers: MCPServers?
         do {
@@ -79,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
             if backend == .chat {
                 (model, servers) = try await withMCPTools(model, paths: paths, environment: environment, timeout: timeout, stderr: stderr)
             }
-            engine = try LocalEngine(databasePath: paths.databaseFile, model: model, expirySeconds: runExpiry)
+            engine = LocalEngine(store: try await database.open(), model: model, expirySeconds: runExpiry, sharesWaitingRuns: true)
             // Runs a killed `serve` (or REPL) left behind end as failed instead of locking their threads.
             try await engine.endOrphanedRuns()
         } catch let error as ValidationError {
@@ -90,6 +99,15 @@ struct ServeCommand: AsyncParsableCommand {
             stderr.error(Renderer.oneLine(error))
             throw ExitCode.failure
         }
+        // Runs whose instance stopped (kill -9, a lost machine) end as failed within the lease
+        // time, also on threads nobody touches; on one database every instance looks.
+        let sweep = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(RunTiming.standard.heartbeatMillis))
+                _ = try? await engine.endOrphanedRuns()
+            }
+        }
+        defer { sweep.cancel() }
         let server = AssistantsServer(engine: engine, settings: settings)
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let auth = settings.apiKey == nil ? "no key required" : "Bearer key required"

@@ -3,10 +3,19 @@
 `--backend assistants` against it. Needs the `openai` package (make test runs it from .venv):
 
   .venv/bin/python3 Tests/Fixtures/test_serve_sdk.py [path/to/threadline]
+
+With THREADLINE_TEST_DATABASE_URL set (scripts/with-test-postgres.sh sets it), every server is two
+`serve` instances on a PostgreSQL database of its own, and the SDK's requests alternate between
+them, as behind a load balancer: create on A, run on B, submit on A, list on B.
 """
-import json, os, re, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request, warnings
+import itertools, json, os, re, signal, subprocess, sys, tempfile, time, urllib.error, urllib.request, uuid, warnings
 
 import openai
+
+try:  # the HTTP client openai-python is built on (renamed httpx2 in its later releases)
+    import httpx2 as httpx
+except ImportError:
+    import httpx
 from openai import OpenAI
 
 from harness import main, test
@@ -21,23 +30,60 @@ SEED = "오늘 부산의 날씨는 어때요? 비가 올 확률은 어때요?"
 ASSISTANT = json.load(open(os.path.join(ROOT, "config/assistant.json"), encoding="utf-8"))
 
 
+POSTGRES = os.environ.get("THREADLINE_TEST_DATABASE_URL")
+# The database of each state directory, so a restarted pair finds its threads again.
+DATABASES = {}
+
+
+def database_for(home):
+    """A fresh database on the test cluster for `home`, created on first use."""
+    if home not in DATABASES:
+        name = "sdk_" + uuid.uuid4().hex[:12]
+        subprocess.run([os.environ.get("THREADLINE_TEST_PSQL", "psql"), POSTGRES, "-X", "-q", "-c", f"CREATE DATABASE {name}"],
+                       check=True, capture_output=True)
+        DATABASES[home] = POSTGRES.replace("/postgres?", f"/{name}?")
+    return DATABASES[home]
+
+
+class Alternating(httpx.HTTPTransport):
+    """Sends each request to the next of `ports` in turn, as a round-robin load balancer does."""
+
+    def __init__(self, ports):
+        super().__init__()
+        self.ports = itertools.cycle(ports)
+
+    def handle_request(self, request):
+        request.url = request.url.copy_with(port=next(self.ports))
+        return super().handle_request(request)
+
+
 class Serve:
-    """A `threadline serve` on a free loopback port, with its own state directory."""
+    """A `threadline serve` on a free loopback port, with its own state directory; with
+    POSTGRES, two instances on one database of their own (`url` is the first's)."""
 
     def __init__(self, *arguments, home=None, environment=None):
         self.home_directory = None if home else tempfile.TemporaryDirectory()
         self.home = home or self.home_directory.name
         env = dict(os.environ, THREADLINE_HOME=self.home, **(environment or {}))
-        self.process = subprocess.Popen(
-            [BINARY, "serve", "--port", "0", *arguments], env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        banner = self.process.stderr.readline()
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/v1", banner)
-        assert match, f"no address in {banner!r}"
-        self.url = f"http://127.0.0.1:{match.group(1)}/v1"
+        if POSTGRES:
+            env["THREADLINE_DATABASE_URL"] = database_for(self.home)
+        self.processes, self.urls = [], []
+        for _ in range(2 if POSTGRES else 1):
+            process = subprocess.Popen(
+                [BINARY, "serve", "--port", "0", *arguments], env=env,
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            banner = process.stderr.readline()
+            match = re.search(r"http://127\.0\.0\.1:(\d+)/v1", banner)
+            assert match, f"no address in {banner!r}"
+            self.processes.append(process)
+            self.urls.append(f"http://127.0.0.1:{match.group(1)}/v1")
+        self.process, self.url = self.processes[0], self.urls[0]
 
     def client(self, key="unused"):
-        return OpenAI(base_url=self.url, api_key=key, max_retries=0)
+        if len(self.urls) == 1:
+            return OpenAI(base_url=self.url, api_key=key, max_retries=0)
+        ports = [int(url.split(":")[2].split("/")[0]) for url in self.urls]
+        return OpenAI(base_url=self.url, api_key=key, max_retries=0, http_client=httpx.Client(transport=Alternating(ports)))
 
     def raw(self, method, path, body=None, headers=None):
         """(status, parsed JSON or text) of a request made without the SDK."""
@@ -55,19 +101,21 @@ class Serve:
             return status, text
 
     def stop(self):
-        """SIGTERM, as a service manager would; returns the exit status."""
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=20)
-        self.process.stderr.close()
+        """SIGTERM, as a service manager would; returns the exit status (the first non-zero one)."""
+        for process in self.processes:
+            process.send_signal(signal.SIGTERM)
+        codes = [process.wait(timeout=20) for process in self.processes]
+        for process in self.processes:
+            process.stderr.close()
         if self.home_directory:
             self.home_directory.cleanup()
-        return code
+        return next((code for code in codes if code), 0)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *_):
-        if self.process.poll() is None:
+        if any(process.poll() is None for process in self.processes):
             self.stop()
 
 
@@ -101,7 +149,7 @@ def the_seed_notebook_runs_unchanged():
     with Serve() as serve:
         result = subprocess.run(
             [sys.executable, os.path.join(HERE, "seed_notebook.py")], capture_output=True, text=True,
-            timeout=120, env=dict(os.environ, THREADLINE_URL=serve.url))
+            timeout=120, env=dict(os.environ, THREADLINE_URL=serve.urls[-1]))
         assert result.returncode == 0, result.stderr
         first, second = [line for line in result.stdout.splitlines() if "기온" in line]
         assert first.startswith("부산의 현재 기온은 57°F") and "6%" in first, result.stdout

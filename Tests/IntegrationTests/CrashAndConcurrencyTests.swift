@@ -138,8 +138,11 @@ final class RunningBinary: @unchecked Sendable {
     private var out = Data()
     private var err = Data()
 
-    init(_ arguments: [String], lines: [String] = [], environment: [String: String]) throws {
-        let (process, stdin, stdout, stderr) = ProcessRunner.prepare(ProcessRunner.threadlineBinary, arguments, environment: environment)
+    init(
+        _ arguments: [String], lines: [String] = [], environment: [String: String],
+        executable: String = ProcessRunner.threadlineBinary
+    ) throws {
+        let (process, stdin, stdout, stderr) = ProcessRunner.prepare(executable, arguments, environment: environment)
         self.process = process
         stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, error: false) }
         stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.append(handle.availableData, error: true) }

@@ -24,6 +24,8 @@ public actor LocalEngine {
     private var held: Set<String> = []
     /// Renews the leases of `held` every `timing.heartbeatMillis` while there are any.
     private var heartbeat: Task<Void, Never>?
+    /// Tool outputs for a run waiting in another live process are taken here (see `init`).
+    private let sharesWaitingRuns: Bool
 
     /// A run whose stream is open here.
     private struct ActiveRun {
@@ -38,14 +40,20 @@ public actor LocalEngine {
     /// An engine over `store`, holding the runs it starts as `owner`. A run another process
     /// holds is left alone while that process renews its lease; once the lease lapses (or the
     /// process is seen gone) the run is an orphan, ended as failed by whoever finds it.
+    ///
+    /// With `sharesWaitingRuns` (`serve`, whose clients run the tools, so any instance may take
+    /// their outputs) a submission for a run waiting in requires_action in another live process
+    /// takes the run over, in the same transaction that moves it on; otherwise (the REPL, which
+    /// answers its own runs) it is refused.
     public init(
         store: any ThreadStore, model: any LanguageModel, expirySeconds: Int = 600, timing: RunTiming = .standard,
-        owner: String = LocalEngine.processOwner
+        owner: String = LocalEngine.processOwner, sharesWaitingRuns: Bool = false
     ) {
         self.store = store
         self.model = model
         self.environment = RunEnvironment(timing: timing, expirySeconds: expirySeconds)
         self.owner = owner
+        self.sharesWaitingRuns = sharesWaitingRuns
     }
 
     /// An engine over the SQLite database at `databasePath` (created when missing).
@@ -289,18 +297,25 @@ public actor LocalEngine {
             if try await expireIfDue(runID: runID) {
                 throw EngineError.invalidRequest("Run \(runID) has expired and can no longer accept tool outputs.")
             }
+            var takeover: RunLease?
             if !held.contains(runID) {
-                // Left by a process that is gone: this one takes it over. One a live process holds stays its.
+                // Left by a process that is gone: this one takes it over. One a live process holds stays its,
+                // unless runs waiting for outputs are shared: the submission's own write then takes it,
+                // only while the run still waits (its expectation), so an executing run is never taken.
                 let lease = RunLease(owner: owner, heartbeatAt: environment.nowMillis())
-                guard
-                    try await store.claimRun(
-                        id: runID, lease: lease, lapsedBefore: lease.heartbeatAt - environment.timing.leaseMillis)
-                else { throw EngineError.invalidRequest("Run \(runID) is in progress in another process.") }
-                hold(runID)
+                if try await store.claimRun(id: runID, lease: lease, lapsedBefore: lease.heartbeatAt - environment.timing.leaseMillis) {
+                    hold(runID)
+                } else if sharesWaitingRuns {
+                    takeover = lease
+                } else {
+                    throw EngineError.invalidRequest("Run \(runID) is in progress in another process.")
+                }
             }
             var lifecycle = try await storedLifecycle(runID: runID)
-            let submitted = try lifecycle.submit(outputs)
+            var submitted = try lifecycle.submit(outputs)
+            submitted.changes.lease = takeover ?? submitted.changes.lease
             try await store.commit(submitted.changes)
+            if takeover != nil { hold(runID) }
             return startStream(lifecycle, opening: submitted.events)
         }
     }
@@ -359,12 +374,7 @@ public actor LocalEngine {
             try Task.checkCancellation()
             try await advance(runID) { $0.modelFinished() }
         } catch StoreError.runChanged {
-            // Another process ended the run: its stream closes on the state that process wrote.
-            if let run = try? await store.run(id: runID) {
-                active[runID]?.continuation.yield(.run(phase: run.status.rawValue, run))
-            }
-            endStream(runID: runID)
-            held.remove(runID)
+            closeEndedElsewhere(runID: runID, as: try? await store.run(id: runID))
         } catch {
             let cancelled = Task.isCancelled || error is CancellationError
             _ = try? await exclusively {
@@ -401,6 +411,15 @@ public actor LocalEngine {
 
     private func endStream(runID: String) {
         active.removeValue(forKey: runID)?.continuation.finish()
+    }
+
+    /// Another process ended the run (a cancel at another `serve` instance): its executor here
+    /// stops, and its stream closes on the state that process wrote.
+    private func closeEndedElsewhere(runID: String, as run: Run?) {
+        if let run { active[runID]?.continuation.yield(.run(phase: run.status.rawValue, run)) }
+        active[runID]?.task?.cancel()
+        endStream(runID: runID)
+        held.remove(runID)
     }
 
     /// Commits a new message or run, turning the store's busy refusal into the engine's.
@@ -443,6 +462,11 @@ public actor LocalEngine {
             held.formIntersection(kept)
         }
         for (runID, var state) in active {
+            // A run whose model is quiet learns here, not only at its next transition, that it was ended elsewhere.
+            if let stored = try? await store.run(id: runID), stored.status.isTerminal {
+                closeEndedElsewhere(runID: runID, as: stored)
+                continue
+            }
             guard let flush = state.lifecycle.flushIfDue(), (try? await store.commit(flush.changes)) != nil else { continue }
             active[runID] = state
         }

@@ -127,7 +127,7 @@ public final class SQLiteThreadStore: ThreadStore {
         try objects(Run.self, "SELECT json FROM runs WHERE status NOT IN \(Self.endedMarks) ORDER BY seq", StatementArguments(Self.ended))
     }
 
-    private static let ended = RunStatus.terminal.map(\.rawValue)
+    private static let ended = StoredObjects.endedStatuses
     private static let endedMarks = "(" + ended.map { _ in "?" }.joined(separator: ", ") + ")"
 
     public func steps(runID: String, _ page: PageRequest) async throws -> Page<RunStep> {
@@ -280,7 +280,7 @@ public final class SQLiteThreadStore: ThreadStore {
     private func read<T>(_ body: (Database) throws -> T) throws -> T { try database.read(body) }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
-        try WireCoding.decoder().decode(type, from: Data(json.utf8))
+        try StoredObjects.decode(type, json)
     }
 
     /// The objects whose JSON `sql` selects as its one column.
@@ -293,12 +293,13 @@ public final class SQLiteThreadStore: ThreadStore {
         try objects(type, "SELECT json FROM \(table) WHERE id = ?", [id]).first
     }
 
-    /// One page of `table`'s rows matching `scope`, by keyset on `seq`: the cursors are looked up
-    /// (within the scope) and the page is read with `LIMIT`, one row more to learn `hasMore`.
+    /// One page of `table`'s rows matching `scope`, by keyset on `seq` (`KeysetPage`); the
+    /// cursors are looked up within the scope.
     private func page<T: Decodable & Sendable>(
         _ type: T.Type, from table: String, where scope: String, _ scopeArguments: [String],
         _ request: PageRequest
     ) throws -> Page<T> {
+        let keyset = KeysetPage(request: request)
         let jsons: [String] = try read { db in
             func seq(of id: String?, _ parameter: String) throws -> Int64? {
                 guard let id else { return nil }
@@ -311,30 +312,20 @@ public final class SQLiteThreadStore: ThreadStore {
             }
             var conditions = [scope]
             var arguments = StatementArguments(scopeArguments)
-            // Forward in the requested order is `>` when ascending, `<` when descending.
-            let forward = request.ascending ? ">" : "<"
-            let backward = request.ascending ? "<" : ">"
             if let after = try seq(of: request.after, "after") {
-                conditions.append("seq \(forward) ?")
+                conditions.append("seq \(keyset.afterComparison) ?")
                 arguments += [after]
             }
             if let before = try seq(of: request.before, "before") {
-                conditions.append("seq \(backward) ?")
+                conditions.append("seq \(keyset.beforeComparison) ?")
                 arguments += [before]
             }
-            // `before` alone wants the rows nearest the cursor: read backwards, then turn around.
-            let readsBackwards = request.before != nil && request.after == nil
-            let ascending = request.ascending != readsBackwards
-            arguments += [request.limit + 1]
-            let rows = try String.fetchAll(
+            arguments += [keyset.readLimit]
+            return try String.fetchAll(
                 db,
-                sql:
-                    "SELECT json FROM \(table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq \(ascending ? "ASC" : "DESC") LIMIT ?",
+                sql: "SELECT json FROM \(table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq \(keyset.readOrder) LIMIT ?",
                 arguments: arguments)
-            return readsBackwards ? rows.reversed() : rows
         }
-        let hasMore = jsons.count > request.limit
-        let kept = request.before != nil && request.after == nil ? Array(jsons.suffix(request.limit)) : Array(jsons.prefix(request.limit))
-        return Page(items: try kept.map { try Self.decode(type, $0) }, hasMore: hasMore)
+        return try keyset.page(type, rows: jsons)
     }
 }

@@ -6,15 +6,37 @@ import Testing
 
 @testable import Backends
 
-/// The SQLite store on a real file: pages answered by the database, one transaction per
-/// transition, WAL so readers never wait for the writer.
-@Suite struct SQLiteThreadStoreTests {
+/// The stores the same conformance tests run on: a real SQLite file, and a database of its own
+/// on the tests' PostgreSQL cluster (`PostgresCluster`, started by the tests).
+enum StoreKind: String, CaseIterable, Sendable {
+    case sqlite
+    case postgres
+
+    /// A fresh, empty store of this kind; an SQLite file goes in `directory`.
+    func open(in directory: TemporaryDirectory) async throws -> any ThreadStore {
+        switch self {
+        case .sqlite: try SQLiteThreadStore(path: directory.file("threads.sqlite"))
+        case .postgres: try await PostgresThreadStore.open(try PostgresURL(try await PostgresCluster.shared().createDatabase()))
+        }
+    }
+}
+
+/// A run of `thread` in `status`, as the store tests write them.
+func storedRun(_ id: String, _ status: RunStatus, thread: String = "thread_1") -> Run {
+    Run(
+        id: id, createdAt: 1, threadID: thread, assistantID: "a", status: status, model: "m", instructions: nil, tools: [],
+        expiresAt: nil)
+}
+
+/// A store on a real database: pages answered by the database, one transaction per
+/// transition; on SQLite, WAL so readers never wait for the writer.
+@Suite struct ThreadStoreTests {
     let directory = TemporaryDirectory("threadline-store")
     var path: String { directory.file("threads.sqlite") }
 
     /// A store holding one thread with `count` user messages m1…mN, oldest first.
-    func store(messages count: Int) async throws -> SQLiteThreadStore {
-        let store = try SQLiteThreadStore(path: path)
+    func store(_ kind: StoreKind, messages count: Int) async throws -> any ThreadStore {
+        let store = try await kind.open(in: directory)
         try await store.saveThread(AssistantThread(id: "thread_1", createdAt: 1))
         try await store.saveThread(AssistantThread(id: "thread_2", createdAt: 1))
         try await store.commit(
@@ -29,13 +51,14 @@ import Testing
         return store
     }
 
-    func ids(_ store: SQLiteThreadStore, _ request: PageRequest) async throws -> ([String], Bool) {
+    func ids(_ store: any ThreadStore, _ request: PageRequest) async throws -> ([String], Bool) {
         let page = try await store.messages(threadID: "thread_1", runID: nil, request)
         return (page.items.map(\.id), page.hasMore)
     }
 
-    @Test func pagesFollowTheAPIsOrderAndCursors() async throws {
-        let store = try await store(messages: 7)
+    @Test(arguments: StoreKind.allCases)
+    func pagesFollowTheAPIsOrderAndCursors(_ kind: StoreKind) async throws {
+        let store = try await store(kind, messages: 7)
         #expect(try await ids(store, PageRequest(limit: 3)) == (["m7", "m6", "m5"], true))
         #expect(try await ids(store, PageRequest(limit: 3, after: "m5")) == (["m4", "m3", "m2"], true))
         #expect(try await ids(store, PageRequest(limit: 3, after: "m2")) == (["m1"], false))
@@ -48,8 +71,9 @@ import Testing
         #expect(try await ids(store, .all).0 == (1...7).map { "m\($0)" })
     }
 
-    @Test func aCursorFromAnotherListIsRefused() async throws {
-        let store = try await store(messages: 2)
+    @Test(arguments: StoreKind.allCases)
+    func aCursorFromAnotherListIsRefused(_ kind: StoreKind) async throws {
+        let store = try await store(kind, messages: 2)
         await #expect(throws: StoreError.unknownCursor(parameter: "after", id: "other")) {
             try await store.messages(threadID: "thread_1", runID: nil, PageRequest(after: "other"))
         }
@@ -59,7 +83,7 @@ import Testing
     }
 
     @Test func aPageOfABigThreadReadsOnlyThroughIndexes() async throws {
-        _ = try await store(messages: 3)
+        _ = try await store(.sqlite, messages: 3)
         let database = try DatabaseQueue(path: path)
         let plan = try await database.read { db in
             try Row.fetchAll(
@@ -73,16 +97,15 @@ import Testing
     }
 
     @Test func theFileIsInWALMode() async throws {
-        _ = try await store(messages: 1)
+        _ = try await store(.sqlite, messages: 1)
         let mode = try await DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
 
-    @Test func aTransitionIsWrittenWholeOrNotAtAll() async throws {
-        let store = try await store(messages: 1)
-        let run = Run(
-            id: "run_1", createdAt: 1, threadID: "thread_1", assistantID: "a", status: .requiresAction, model: "m",
-            instructions: nil, tools: [], expiresAt: nil)
+    @Test(arguments: StoreKind.allCases)
+    func aTransitionIsWrittenWholeOrNotAtAll(_ kind: StoreKind) async throws {
+        let store = try await store(kind, messages: 1)
+        let run = storedRun("run_1", .requiresAction)
         try await store.commit(StoreChanges(runs: [run]))
 
         // Another process cancelled the run meanwhile: a transition expecting requires_action
@@ -102,25 +125,20 @@ import Testing
         #expect(try await store.message(id: "late") == nil)
     }
 
-    @Test func activeRunsAreThoseThatCanStillChange() async throws {
-        let store = try await store(messages: 1)
+    @Test(arguments: StoreKind.allCases)
+    func activeRunsAreThoseThatCanStillChange(_ kind: StoreKind) async throws {
+        let store = try await store(kind, messages: 1)
         for (id, status) in [("r1", RunStatus.completed), ("r2", .requiresAction), ("r3", .expired), ("r4", .inProgress)] {
-            try await store.commit(
-                StoreChanges(runs: [
-                    Run(
-                        id: id, createdAt: 1, threadID: "thread_1", assistantID: "a", status: status, model: "m",
-                        instructions: nil, tools: [], expiresAt: nil)
-                ]))
+            try await store.commit(StoreChanges(runs: [storedRun(id, status)]))
         }
         #expect(try await store.activeRuns(threadID: "thread_1").map(\.id) == ["r2", "r4"])
         #expect(try await store.runs(threadID: "thread_1", PageRequest(limit: 2)).items.map(\.id) == ["r4", "r3"])
     }
 
-    @Test func aSnapshotHoldsTheRunsStepsAndMessages() async throws {
-        let store = try await store(messages: 1)
-        let run = Run(
-            id: "run_1", createdAt: 1, threadID: "thread_1", assistantID: "a", status: .inProgress, model: "m",
-            instructions: nil, tools: [], expiresAt: nil)
+    @Test(arguments: StoreKind.allCases)
+    func aSnapshotHoldsTheRunsStepsAndMessages(_ kind: StoreKind) async throws {
+        let store = try await store(kind, messages: 1)
+        let run = storedRun("run_1", .inProgress)
         let reply = Message(
             id: "reply", createdAt: 2, threadID: "thread_1", status: .inProgress, role: "assistant", text: "", runID: "run_1")
         let step = RunStep(
@@ -133,10 +151,11 @@ import Testing
         #expect(try await store.snapshot(runID: "run_x") == nil)
     }
 
-    /// The timeline reads a few fields out of the stored JSON: every shape of message must come
-    /// out as decoding it whole would give.
-    @Test func theTimelineReadsMessagesAsDecodingThemWholeWould() async throws {
-        let store = try SQLiteThreadStore(path: path)
+    /// The timeline reads messages from their text and status columns: every shape of message
+    /// must come out as decoding its JSON whole would give.
+    @Test(arguments: StoreKind.allCases)
+    func theTimelineReadsMessagesAsDecodingThemWholeWould(_ kind: StoreKind) async throws {
+        let store = try await kind.open(in: directory)
         try await store.saveThread(AssistantThread(id: "thread_1", createdAt: 1))
         func message(_ id: String, _ role: String, _ status: MessageStatus, _ content: [MessageContent]) -> Message {
             var message = Message(id: id, createdAt: 1, threadID: "thread_1", status: status, role: role, text: "")
