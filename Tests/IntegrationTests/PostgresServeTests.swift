@@ -2,37 +2,71 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Two `threadline serve` instances on one PostgreSQL database (the tests' own cluster), as
-/// behind a load balancer: any instance answers for any thread, one instance executes each run,
-/// and a run whose instance is killed is failed by the other. Every wait is bounded; nothing
-/// here asserts how long anything took.
+/// Where two instances keep their threads: one PostgreSQL database (the tests' own cluster), or
+/// one SQLite file they share on one host.
+enum SharedStore: String, CaseIterable, Sendable {
+    case postgres
+    case sqlite
+}
+
+/// Two `threadline serve` instances on one store, as behind a load balancer: any instance
+/// answers for any thread, one instance executes each run, and a run whose instance is killed is
+/// failed by the other. The same tests run on PostgreSQL and on a shared SQLite file. Every wait
+/// is bounded; nothing here asserts how long anything took.
 @Suite(.timeLimit(.minutes(3)))
 struct PostgresServeTests {
     let homeA = TemporaryDirectory("threadline-pg-a")
     let homeB = TemporaryDirectory("threadline-pg-b")
 
-    /// Each instance has a home of its own: all they share is the database.
-    func environment(_ home: TemporaryDirectory, _ url: String, delayMs: Int = 0) -> [String: String] {
-        ["THREADLINE_HOME": home.path, "THREADLINE_DATABASE_URL": url, "THREADLINE_DEMO_DELAY_MS": "\(delayMs)", "THREADLINE_BACKEND": ""]
-    }
+    /// Two running instances and how another process reaches their threads.
+    struct Instances {
+        var a: ServeProcess
+        var b: ServeProcess
+        /// What a REPL or `threads` command adds to reach the same threads (`--database URL`).
+        var arguments: [String]
+        /// The home such a process uses (the shared one on SQLite).
+        var home: String
+        /// Never printed: the database password (PostgreSQL only).
+        var secret: String?
 
-    /// Two instances on a fresh database; the caller kills them.
-    func instances(delayMsA: Int = 0) async throws -> (a: ServeProcess, b: ServeProcess, url: String, cluster: PostgresCluster) {
-        let cluster = try await PostgresCluster.shared()
-        let url = try cluster.createDatabase()
-        let (environmentA, environmentB) = (environment(homeA, url, delayMs: delayMsA), environment(homeB, url))
-        // Started together: their migrations meet on the empty database.
-        async let a = offPool { try ServeProcess(environment: environmentA) }
-        async let b = offPool { try ServeProcess(environment: environmentB) }
-        return (try await a, try await b, url, cluster)
-    }
-
-    @Test func createOnOneRunOnTheOtherSubmitOnTheFirstListOnTheSecond() async throws {
-        let (a, b, _, cluster) = try await instances()
-        defer {
+        func killBoth() {
             a.process.kill9()
             b.process.kill9()
         }
+    }
+
+    /// Two instances on a fresh store: on PostgreSQL each has a home of its own and all they
+    /// share is the database; on SQLite they share the home. The caller kills them.
+    func instances(_ store: SharedStore, delayMsA: Int = 0) async throws -> Instances {
+        var (environmentA, environmentB) = (environment(homeA, delayMs: delayMsA), environment(homeB))
+        var arguments: [String] = []
+        var secret: String?
+        switch store {
+        case .postgres:
+            let cluster = try await PostgresCluster.shared()
+            let url = try cluster.createDatabase()
+            environmentA["THREADLINE_DATABASE_URL"] = url
+            environmentB["THREADLINE_DATABASE_URL"] = url
+            (arguments, secret) = (["--database", url], cluster.password)
+        case .sqlite:
+            environmentB["THREADLINE_HOME"] = homeA.path
+        }
+        // Started together: their migrations meet on the empty store.
+        async let a = offPool { [environmentA] in try ServeProcess(environment: environmentA) }
+        async let b = offPool { [environmentB] in try ServeProcess(environment: environmentB) }
+        return Instances(
+            a: try await a, b: try await b, arguments: arguments, home: store == .sqlite ? homeA.path : homeB.path, secret: secret)
+    }
+
+    func environment(_ home: TemporaryDirectory, delayMs: Int = 0) -> [String: String] {
+        ["THREADLINE_HOME": home.path, "THREADLINE_DATABASE_URL": "", "THREADLINE_DEMO_DELAY_MS": "\(delayMs)", "THREADLINE_BACKEND": ""]
+    }
+
+    @Test(arguments: SharedStore.allCases)
+    func createOnOneRunOnTheOtherSubmitOnTheFirstListOnTheSecond(_ store: SharedStore) async throws {
+        let instances = try await instances(store)
+        let (a, b) = (instances.a, instances.b)
+        defer { instances.killBoth() }
         let (threadID, runID, calls) = try await offPool { () -> (String, String, [String]) in
             let assistant = try a.object("POST", "/assistants", body: ServeProcess.weatherAssistant)
             let thread = try a.object("POST", "/threads", body: "{}")
@@ -55,15 +89,14 @@ struct PostgresServeTests {
         let messages = listed.objects("data")
         #expect(messages.map { $0.string("role") } == ["user", "assistant"])
         #expect(messages.last?.string("run_id") == runID)
-        #expect(!a.process.stderr.contains(cluster.password) && !b.process.stderr.contains(cluster.password))
+        if let secret = instances.secret { #expect(!a.process.stderr.contains(secret) && !b.process.stderr.contains(secret)) }
     }
 
-    @Test func aCancelAtOneInstanceReachesTheRunExecutingOnTheOther() async throws {
-        let (a, b, _, _) = try await instances(delayMsA: 150)
-        defer {
-            a.process.kill9()
-            b.process.kill9()
-        }
+    @Test(arguments: SharedStore.allCases)
+    func aCancelAtOneInstanceReachesTheRunExecutingOnTheOther(_ store: SharedStore) async throws {
+        let instances = try await instances(store, delayMsA: 150)
+        let (a, b) = (instances.a, instances.b)
+        defer { instances.killBoth() }
         let (threadID, runID) = try await offPool { try a.startRun(question: "Tell me a joke.") }
         let cancelled = try await offPool { () -> JSONObject in
             _ = try a.waitForRun(threadID, runID) { $0 == "in_progress" }
@@ -79,12 +112,11 @@ struct PostgresServeTests {
         #expect(next.string("status") == "completed")
     }
 
-    @Test func killingTheInstanceRunningAStreamedRunFailsItOnTheOtherKeepingItsText() async throws {
-        let (a, b, _, _) = try await instances(delayMsA: 150)
-        defer {
-            a.process.kill9()
-            b.process.kill9()
-        }
+    @Test(arguments: SharedStore.allCases)
+    func killingTheInstanceRunningAStreamedRunFailsItOnTheOtherKeepingItsText(_ store: SharedStore) async throws {
+        let instances = try await instances(store, delayMsA: 150)
+        let (a, b) = (instances.a, instances.b)
+        defer { instances.killBoth() }
         let (assistantID, threadID) = try await offPool { () -> (String, String) in
             let assistant = try a.object("POST", "/assistants", body: ServeProcess.weatherAssistant)
             let thread = try a.object("POST", "/threads", body: "{}")
@@ -129,12 +161,11 @@ struct PostgresServeTests {
         #expect(next.string("status") == "completed")
     }
 
-    @Test func twentyClientsOnBothInstancesLoseNothingAndRunNothingTwice() async throws {
-        let (a, b, url, cluster) = try await instances()
-        defer {
-            a.process.kill9()
-            b.process.kill9()
-        }
+    @Test(arguments: SharedStore.allCases)
+    func twentyClientsOnBothInstancesLoseNothingAndRunNothingTwice(_ store: SharedStore) async throws {
+        let instances = try await instances(store)
+        let (a, b) = (instances.a, instances.b)
+        defer { instances.killBoth() }
         let assistantID = try await offPool { try a.object("POST", "/assistants", body: ServeProcess.weatherAssistant).string("id") }
         // Each client: a thread of its own, two turns, every request alternating between the instances.
         let threads = try await withThrowingTaskGroup(of: String.self) { group in
@@ -165,38 +196,48 @@ struct PostgresServeTests {
             #expect(messages.first?.text.hasSuffix("turn 0") == true && messages[safe: 2]?.text.hasSuffix("turn 1") == true)
         }
         // No run executed twice: each run wrote exactly one reply and one message-creation step.
-        let duplicates = try cluster.psql(
-            url,
-            """
-            SELECT r.id FROM runs r WHERE (SELECT count(*) FROM messages m WHERE m.run_id = r.id) <> 1
-            OR (SELECT count(*) FROM run_steps s WHERE s.run_id = r.id) <> 1
-            """)
-        #expect(duplicates.isEmpty, "runs with other than one reply: \(duplicates)")
-        #expect(try cluster.psql(url, "SELECT count(*) FROM runs WHERE status = 'completed'") == "40\n")
+        let counts = try await offPool { () -> [String: [Int]] in
+            var counts: [String: [Int]] = [:]
+            for threadID in threads {
+                for run in try b.object("GET", "/threads/\(threadID)/runs?limit=100").objects("data") {
+                    let runID = run.string("id")
+                    #expect(run.string("status") == "completed")
+                    counts[runID] = [
+                        try a.object("GET", "/threads/\(threadID)/messages?run_id=\(runID)&limit=100").objects("data").count,
+                        try b.object("GET", "/threads/\(threadID)/runs/\(runID)/steps?limit=100").objects("data").count,
+                    ]
+                }
+            }
+            return counts
+        }
+        #expect(counts.count == 40)
+        #expect(counts.filter { $0.value != [1, 1] }.isEmpty, "runs with other than one reply and one step: \(counts)")
     }
 
-    @Test func theREPLWithDatabaseAndAServeInstanceShareAThread() async throws {
-        let (a, b, url, cluster) = try await instances()
-        defer {
-            a.process.kill9()
-            b.process.kill9()
-        }
-        let home = TemporaryDirectory("threadline-pg-repl")
-        let repl = ["THREADLINE_HOME": home.path, "THREADLINE_DEMO_DELAY_MS": "0", "THREADLINE_BACKEND": ""]
-        let first = try await ProcessRunner.run(["--database", url], lines: ["Tell me a joke."], environment: repl)
+    @Test(arguments: SharedStore.allCases)
+    func theREPLAndAServeInstanceShareAThread(_ store: SharedStore) async throws {
+        let instances = try await instances(store)
+        let (a, b) = (instances.a, instances.b)
+        defer { instances.killBoth() }
+        let repl = [
+            "THREADLINE_HOME": instances.home, "THREADLINE_DATABASE_URL": "", "THREADLINE_DEMO_DELAY_MS": "0", "THREADLINE_BACKEND": "",
+        ]
+        let first = try await ProcessRunner.run(instances.arguments, lines: ["Tell me a joke."], environment: repl)
         #expect(first.status == 0, "\(first.stderr)")
-        let listed = try await ProcessRunner.run(["threads", "list", "--database", url], lines: [], environment: repl)
-        let threadID = String(listed.stdout.split(separator: "\t").first ?? "")
-        #expect(threadID.hasPrefix("thread_"), "\(listed.stdout)\(listed.stderr)")
+        let listed = try await ProcessRunner.run(["threads", "list"] + instances.arguments, lines: [], environment: repl)
+        let threadID = try #require(
+            listed.stdout.firstMatch(of: /thread_[A-Za-z0-9]+/).map { String($0.output) }, "\(listed.stdout)\(listed.stderr)")
 
         let (_, runID) = try await offPool { try b.startRun(question: "Are you there?", threadID: threadID) }
         _ = try await offPool { try a.waitForRun(threadID, runID) { RunningStatus.ended.contains($0) } }
+        // The environment variable selects the database as the flag does.
+        let url = instances.arguments.last ?? ""
         let shown = try await ProcessRunner.run(
             ["threads", "show", threadID], lines: [], environment: repl.merging(["THREADLINE_DATABASE_URL": url]) { $1 })
         let transcript = shown.stdout + shown.stderr
         #expect(transcript.contains("Tell me a joke.") && transcript.contains("Are you there?"), "\(transcript)")
-        for output in [first, listed, shown] {
-            #expect(!output.stdout.contains(cluster.password) && !output.stderr.contains(cluster.password))
+        if let secret = instances.secret {
+            for output in [first, listed, shown] { #expect(!output.stdout.contains(secret) && !output.stderr.contains(secret)) }
         }
     }
 
