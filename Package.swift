@@ -125,7 +125,7 @@ let package = Package(
 if Context.environment["THREADLINE_FUZZ"] != nil {
     package.targets += [
         .target(name: "CFuzzerDriver", path: "Fuzz/Driver/CFuzzerDriver"),
-        .target(name: "FuzzDriver", dependencies: ["CFuzzerDriver"], path: "Fuzz/Driver/FuzzDriver"),
+        .target(name: "FuzzDriver", dependencies: ["AssistantsWire", "CFuzzerDriver"], path: "Fuzz/Driver/FuzzDriver"),
         .target(name: "ChatCompletionsStream", dependencies: ["AssistantsWire"], path: "Fuzz/Linked/ChatCompletionsStream"),
         .target(name: "ResponsesStream", dependencies: ["AssistantsWire", "ThreadlineCore"], path: "Fuzz/Linked/ResponsesStream"),
     ]

@@ -33,5 +33,5 @@ rm -rf "$fresh"
 
 executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 found=$(find "$crashes" -type f | wc -l)
-echo "$name: ${seconds}s, ${executions:-?} executions, corpus $(ls "$seeds" | wc -l) files / $(du -sk "$seeds" | cut -f1) KiB, crashes $found (log $log)"
+echo "$name: ${seconds}s, ${executions:-?} executions, corpus $(ls "$seeds" | wc -l) files / $(cat "$seeds"/* | wc -c) bytes, crashes $found (log $log)"
 [ "$status" -eq 0 ] && [ "$found" -eq 0 ]

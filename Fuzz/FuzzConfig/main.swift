@@ -6,10 +6,8 @@ import Tools
 /// The configuration parsers on arbitrary bytes: the first byte picks `tools.json`, `mcp.json`
 /// or `assistant.json` (with the tools of `tools.json` merged in, as the REPL does). Each either
 /// parses or throws a `ConfigurationError` naming the file; none traps.
-@_cdecl("LLVMFuzzerTestOneInput")
-func fuzzConfig(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    let input = fuzzInput(start, count)
-    guard let first = input.first else { return 0 }
+runLibFuzzer { input in
+    guard let first = input.first else { return }
     let data = Data(input.dropFirst())
     switch first % 3 {
     case 0:
@@ -17,13 +15,12 @@ func fuzzConfig(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case 1:
         check { _ = try MCPConfiguration.parse(data, file: "mcp.json", directory: "/config") }
     default:
-        guard let assistant = try? WireCoding.decoder().decode(AssistantParameters.self, from: data) else { return 0 }
+        guard let assistant = try? WireCoding.decoder().decode(AssistantParameters.self, from: data) else { return }
         check {
             let tools = try ToolsConfiguration.demo.mergedTools(assistant.tools ?? [], file: "tools.json")
             _ = try ToolsConfiguration.demo.registry(for: tools.compactMap(\.function), file: "tools.json")
         }
     }
-    return 0
 }
 
 private func check(_ parse: () throws -> Void) {
@@ -35,5 +32,3 @@ private func check(_ parse: () throws -> Void) {
         preconditionFailure("not a ConfigurationError: \(error)")
     }
 }
-
-runLibFuzzer(fuzzConfig)

@@ -4,10 +4,8 @@ import FuzzDriver
 /// The SSE parser and `StreamEvent.decode` on arbitrary bytes. The first byte picks a chunk size:
 /// the events (or the limit error) must be the same whether the stream comes whole or in chunks,
 /// and decoding any event must only ever throw, never trap.
-@_cdecl("LLVMFuzzerTestOneInput")
-func fuzzSSE(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    let input = fuzzInput(start, count)
-    guard let first = input.first else { return 0 }
+runLibFuzzer { input in
+    guard let first = input.first else { return }
     let chunkSize = Int(first) + 1
     let stream = UnsafeBufferPointer(rebasing: input.dropFirst())
     // Small limits, so inputs of a few kilobytes reach them.
@@ -20,7 +18,6 @@ func fuzzSSE(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     if case .events(let events, _) = whole {
         for event in events { _ = try? StreamEvent.decode(name: event.event ?? "message", data: event.data) }
     }
-    return 0
 }
 
 private enum Parse: Equatable {
@@ -38,5 +35,3 @@ private func parse(_ chunks: [UnsafeBufferPointer<UInt8>], maxLine: Int, maxEven
     }
     return .events(events, insideEvent: parser.isInsideEvent)
 }
-
-runLibFuzzer(fuzzSSE)
