@@ -3,6 +3,8 @@
 #   make test   the same set-up (plus tmux for the terminal tests), then the whole suite
 #   make install  release build, one self-contained stripped binary in $(PREFIX)/bin (default
 #               ~/.local) plus bash/zsh/fish completions; make uninstall removes them
+#   make fuzz   each libFuzzer target in Fuzz/ for FUZZ_TIME seconds (600), then a long schemathesis
+#               run of serve against docs/openapi.yaml (docs/reliability.md)
 #   make bench  installs into .build/bench-install, builds threadline-bench, runs every case
 #               (docs/performance.md; BENCH=case picks cases, BENCH_ARGS passes options)
 SWIFT ?= swift
