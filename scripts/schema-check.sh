@@ -34,9 +34,9 @@ for _ in $(seq 100); do
 done
 [ -n "$port" ] || { echo "schema-check: serve printed no address" >&2; cat "$log" >&2; exit 1; }
 
-# All phases (examples, coverage, fuzzing, stateful), positive and negative data; one worker, so
-# the one-run-per-thread rules see requests in a reproducible order. The summary it prints counts
-# the generated requests ("Test cases: N generated").
+# All phases (examples, coverage, fuzzing, stateful), valid and invalid data; one worker, so the
+# requests on a thread come one at a time. The summary it prints counts the generated requests
+# ("Test cases: N generated"); SCHEMA_CHECK_ARGS adds options (e.g. --seed N to replay a run).
 "$st" run "$root/docs/openapi.yaml" --url "http://127.0.0.1:$port/v1" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --max-examples "$examples" ${seconds:+--max-time "$seconds"} --workers 1 \
