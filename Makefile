@@ -5,6 +5,8 @@
 #               runs twice: on one SQLite-backed serve, then on two serve instances sharing PostgreSQL
 #   make install  release build, one self-contained stripped binary in $(PREFIX)/bin (default
 #               ~/.local) plus bash/zsh/fish completions; make uninstall removes them
+#   make fuzz   each libFuzzer target in Fuzz/ for FUZZ_TIME seconds (600), then a long schemathesis
+#               run of serve against docs/openapi.yaml (docs/reliability.md)
 #   make bench  installs into .build/bench-install, builds threadline-bench, runs every case
 #               (docs/performance.md; BENCH=case picks cases, BENCH_ARGS passes options)
 SWIFT ?= swift
@@ -19,7 +21,7 @@ VENV := .venv
 BENCH ?= sse-decode startup turn big-thread serve
 BENCH_ARGS ?=
 
-.PHONY: run test build deps test-deps revision venv bench-venv bench install uninstall format clean
+.PHONY: run test fuzz build deps test-deps revision venv bench-venv bench install uninstall format clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -52,16 +54,36 @@ test: test-deps venv revision
 	( set -x; $(TESTING) $(SWIFT) test --skip-build --no-parallel \
 	  && $(TESTING) python3 Tests/Fixtures/test_assistants_backend.py $(BIN) \
 	  && $(TESTING) $(VENV)/bin/python3 Tests/Fixtures/test_serve_sdk.py $(BIN) \
-	  && $(TESTING) scripts/with-test-postgres.sh $(VENV)/bin/python3 Tests/Fixtures/test_serve_sdk.py $(BIN) ) || status=1; \
+	  && $(TESTING) scripts/with-test-postgres.sh $(VENV)/bin/python3 Tests/Fixtures/test_serve_sdk.py $(BIN) \
+	  && $(TESTING) scripts/schema-check.sh $(BIN) $(SCHEMA_EXAMPLES) $(SCHEMA_TIME) ) || status=1; \
 	scripts/check-test-leftovers.sh $(TEST_RUN) || status=1; \
 	exit $$status
 
+# `serve` against docs/openapi.yaml (scripts/schema-check.sh): make test runs a short check
+# (SCHEMA_EXAMPLES per operation, at most SCHEMA_TIME seconds), make fuzz a long one.
+SCHEMA_EXAMPLES ?= 5
+SCHEMA_TIME ?= 60
+
+# libFuzzer targets (Fuzz/), each run FUZZ_TIME seconds by make fuzz; FUZZ picks targets.
+FUZZ ?= FuzzSSE FuzzMessageDelta FuzzChatStream FuzzResponsesStream FuzzConfig
+FUZZ_TIME ?= 600
+
 # The official openai-python SDK, for the serve conformance tests and the bench baseline; the
-# official mcp-server-time (a stdio MCP server nobody here wrote) and MCP Python SDK, for the MCP tests.
+# official mcp-server-time (a stdio MCP server nobody here wrote) and MCP Python SDK, for the MCP
+# tests; schemathesis, for the checks of serve against its OpenAPI description.
 venv:
 	@test -x $(VENV)/bin/python3 || python3 -m venv $(VENV)
 	@$(VENV)/bin/python3 -c 'import openai' 2>/dev/null || $(VENV)/bin/pip install -q openai
+	@test -x $(VENV)/bin/st || $(VENV)/bin/pip install -q schemathesis
 	@$(VENV)/bin/python3 -c 'import mcp_server_time, mcp' 2>/dev/null || $(VENV)/bin/pip install -q mcp-server-time mcp
+
+# Each fuzz target for FUZZ_TIME seconds (its minimised corpus written back to Fuzz/Corpus/NAME),
+# then schemathesis against serve for 200 examples per operation (at most 20 minutes). Built with
+# the fuzz flags into .build-fuzz, apart from the normal build.
+fuzz: deps venv revision
+	@status=0; for target in $(FUZZ); do scripts/fuzz.sh $$target $(FUZZ_TIME) || status=1; done; \
+	$(SWIFT) build --product threadline && scripts/schema-check.sh $(BIN) 200 1200 || status=1; \
+	exit $$status
 
 # llm (PyPI) for the start-up comparison: only the benchmarks need it.
 bench-venv: venv

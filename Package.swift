@@ -123,3 +123,28 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (Fuzz/, `make fuzz`), declared only for the fuzz build: it sets THREADLINE_FUZZ
+// and builds with `-sanitize=fuzzer,address` (the libFuzzer runtime, started by FuzzDriver).
+// Each has few dependencies so that build stays cheap: the stream targets test the backends' wire
+// and state files compiled on their own (Fuzz/Linked holds links to them), not all of Backends and
+// its HTTP stack.
+if Context.environment["THREADLINE_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "CFuzzerDriver", path: "Fuzz/Driver/CFuzzerDriver"),
+        .target(name: "FuzzDriver", dependencies: ["AssistantsWire", "CFuzzerDriver"], path: "Fuzz/Driver/FuzzDriver"),
+        .target(name: "ChatCompletionsStream", dependencies: ["AssistantsWire"], path: "Fuzz/Linked/ChatCompletionsStream"),
+        .target(name: "ResponsesStream", dependencies: ["AssistantsWire", "ThreadlineCore"], path: "Fuzz/Linked/ResponsesStream"),
+    ]
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzSSE", ["AssistantsWire"]),
+        ("FuzzMessageDelta", ["AssistantsWire"]),
+        ("FuzzChatStream", ["AssistantsWire", "ChatCompletionsStream"]),
+        ("FuzzResponsesStream", ["AssistantsWire", "ThreadlineCore", "ResponsesStream"]),
+        ("FuzzConfig", ["AssistantsWire", "Tools"]),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(name: target.name, dependencies: target.dependencies + ["FuzzDriver"], path: "Fuzz/\(target.name)"))
+    }
+}

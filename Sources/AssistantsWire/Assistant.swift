@@ -1,3 +1,5 @@
+import ThreadlineCore
+
 /// An assistant: model, instructions and tools that runs use unless they override them.
 public struct Assistant: Codable, Sendable, Equatable {
     public var id: String
@@ -83,7 +85,7 @@ public struct Usage: Codable, Sendable, Equatable {
     public init(promptTokens: Int, completionTokens: Int) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
-        self.totalTokens = promptTokens + completionTokens
+        self.totalTokens = promptTokens.saturatingAdding(completionTokens)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -165,12 +165,13 @@ public final class REPL {
         let driver = driver
         let renderer = renderer
         let start = ContinuousClock.now
+        let cancelWait = CancelWait()
         let turn = Task {
-            try await driver.runTurn(threadID: threadID, options: options) { renderer.handle($0) }
+            try await driver.runTurn(threadID: threadID, options: options, cancelWait: cancelWait) { renderer.handle($0) }
         }
         // Keys typed while the reply streams wait unseen (only a signalled session has a terminal to hold).
         if signals != nil { TerminalInfo.holdTypeAhead() }
-        signals?.begin(.turn(turn))
+        signals?.begin(.turn(turn, cancelWait))
         // After the status line: a termination signal during the turn exits here.
         defer { signals?.end() }
         let result = await turn.result
@@ -179,6 +180,9 @@ public final class REPL {
         switch result {
         case .success(let summary):
             renderer.finishReply(summary, elapsed: elapsed)
+            if summary.cancelAbandoned {
+                renderer.notice("stopped waiting for the server to cancel the run; it may go on there until it expires")
+            }
             completed = summary.outcome == .completed
         case .failure(let error):
             // The run could not start beside another process's: the line was not answered.

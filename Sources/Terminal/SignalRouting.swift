@@ -2,13 +2,14 @@ import Synchronization
 import ThreadlineCore
 
 /// What a signal asks of the session, given what it is doing: a pure state machine, whose
-/// actions `SignalRouter` performs. Ctrl-C cancels a streaming turn; SIGTERM, SIGHUP and SIGQUIT
+/// actions `SignalRouter` performs. Ctrl-C cancels a streaming turn, and a second one stops its
+/// wait for the backend to cancel the run (up to 5 s remotely); SIGTERM, SIGHUP and SIGQUIT
 /// cancel it as well and end the process once it is over (stored as cancelled, with its partial
 /// reply), end it after the editor exits, and at once otherwise.
 struct SignalRouting {
     enum Activity: Sendable {
         case idle
-        case turn(Task<TurnSummary, any Error>)
+        case turn(Task<TurnSummary, any Error>, CancelWait? = nil)
         /// `$VISUAL` owns the terminal; it gets the keyboard's signals itself.
         case editor
     }
@@ -16,15 +17,19 @@ struct SignalRouting {
     enum Action: Equatable {
         case none
         case cancel(Task<TurnSummary, any Error>)
+        case stopWaiting(CancelWait)
         case exit(signal: Int32)
     }
 
     private(set) var activity = Activity.idle
+    /// True once Ctrl-C cancelled the current turn.
+    private var turnInterrupted = false
     /// A termination signal that waits for the turn or the editor to end.
     private(set) var pendingExit: Int32?
 
     mutating func begin(_ activity: Activity) {
         self.activity = activity
+        turnInterrupted = false
     }
 
     /// Back to idle; the exit a termination signal asked for meanwhile.
@@ -35,11 +40,13 @@ struct SignalRouting {
 
     mutating func receive(_ interrupt: Interrupt) -> Action {
         switch (interrupt, activity) {
-        case (.interrupt, .turn(let turn)):
+        case (.interrupt, .turn(let turn, let wait)):
+            if turnInterrupted, let wait { return .stopWaiting(wait) }
+            turnInterrupted = true
             return .cancel(turn)
         case (.terminate(let signal), .idle):
             return .exit(signal: signal)
-        case (.terminate(let signal), .turn(let turn)):
+        case (.terminate(let signal), .turn(let turn, _)):
             pendingExit = pendingExit ?? signal
             return .cancel(turn)
         case (.terminate(let signal), .editor):
@@ -89,6 +96,7 @@ final class SignalRouter: Sendable {
         switch action {
         case .none: break
         case .cancel(let turn): turn.cancel()
+        case .stopWaiting(let wait): wait.abandon()
         case .exit(let signal): exit(signal, midLine)
         }
     }

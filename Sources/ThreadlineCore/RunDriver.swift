@@ -12,6 +12,9 @@ public struct TurnSummary: Sendable, Equatable {
     public var toolResults: [ToolCallResult]
     public var usage: TokenUsage?
     public var toolRounds: Int
+    /// True when a second Ctrl-C stopped the wait for the backend to cancel the run: the run
+    /// may still be going on the server until its cancel request lands or the run expires.
+    public var cancelAbandoned = false
 
     public init(
         text: String, outcome: RunOutcome, toolResults: [ToolCallResult], usage: TokenUsage?, toolRounds: Int
@@ -42,9 +45,11 @@ public struct RunDriver: Sendable {
 
     /// Runs the turn. Task cancellation (Ctrl-C) cancels the run on the backend and returns a
     /// `.cancelled` summary holding the partial text; transport errors are thrown after the
-    /// backend has had the chance to keep what was streamed.
+    /// backend has had the chance to keep what was streamed. `cancelWait.abandon()` (a second
+    /// Ctrl-C) stops waiting for that cancel request.
     public func runTurn(
-        threadID: String, options: RunOptions, onEvent: @Sendable (DriverEvent) -> Void
+        threadID: String, options: RunOptions, cancelWait: CancelWait = CancelWait(),
+        onEvent: @Sendable (DriverEvent) -> Void
     ) async throws -> TurnSummary {
         var state = RunAccumulator()
         var results: [ToolCallResult] = []
@@ -75,12 +80,14 @@ public struct RunDriver: Sendable {
             }
         } catch {
             guard Task.isCancelled || error is CancellationError else { throw error }
+            var cancelled = summary(state, .cancelled, results, rounds)
             if let runID = state.runID {
                 let backend = backend
                 // The current task is cancelled; the cancel request must still go out.
-                await Task.detached { try? await backend.cancelRun(threadID: threadID, runID: runID) }.value
+                let request = Task.detached { _ = try? await backend.cancelRun(threadID: threadID, runID: runID) }
+                cancelled.cancelAbandoned = !(await cancelWait.wait(for: request))
             }
-            return summary(state, .cancelled, results, rounds)
+            return cancelled
         }
         return summary(state, state.outcome ?? .completed, results, rounds)
     }

@@ -34,7 +34,18 @@ public struct TokenUsage: Sendable, Equatable {
     }
 
     public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
-        TokenUsage(inputTokens: lhs.inputTokens + rhs.inputTokens, outputTokens: lhs.outputTokens + rhs.outputTokens)
+        TokenUsage(
+            inputTokens: lhs.inputTokens.saturatingAdding(rhs.inputTokens),
+            outputTokens: lhs.outputTokens.saturatingAdding(rhs.outputTokens))
+    }
+}
+
+extension Int {
+    /// `self + other`, held at `Int.max` or `Int.min` instead of trapping: token counts come from
+    /// servers, and a hostile one must not crash the process that adds them up.
+    public func saturatingAdding(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }
 

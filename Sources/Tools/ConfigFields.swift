@@ -31,10 +31,11 @@ struct ConfigFields {
 
     func seconds(_ key: String) throws -> Duration? {
         guard let value = fields[key] else { return nil }
-        guard let seconds = value.doubleValue, seconds > 0, seconds.isFinite else {
-            throw ConfigurationError("\(context): \"\(key)\" must be a positive number of seconds")
+        // Clamped like every other timeout: 1e300 would overflow the clock and trap.
+        guard let duration = value.doubleValue.flatMap(Duration.setting(seconds:)) else {
+            throw ConfigurationError("\(context): \(Duration.settingProblem("\"\(key)\""))")
         }
-        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
+        return duration
     }
 
     func approval() throws -> ToolApproval? {

@@ -79,4 +79,39 @@ struct AssistantsHTTPBackendTests {
 
         #expect(await eventually { server.requests("POST", "/v1/threads/thread_1/runs/run_1/cancel").count == 1 })
     }
+
+    @Test func aSecondCtrlCStopsWaitingForACancelTheServerNeverAnswers() async throws {
+        let created = Run(
+            id: "run_1", createdAt: 1, threadID: "thread_1", assistantID: "asst_1", status: .queued, model: "m",
+            instructions: nil, tools: [], expiresAt: nil)
+        let events = [
+            "event: thread.run.created\ndata: \(WireCoding.jsonText(created))\n\n",
+            "event: thread.message.delta\ndata: \(WireCoding.jsonText(MessageDelta(messageID: "msg_2", text: "Hel")))\n\n",
+        ]
+        let server = try await server(runs: FakeReply.sse(events).stalling())
+        defer { server.releaseStalled() }
+        // A black hole: the cancel request is taken and never answered (the client's deadline is 5 s).
+        server.enqueue("POST", "/v1/threads/thread_1/runs/run_1/cancel", FakeReply.sse([]).stalling())
+        let backend = try await AssistantsHTTPBackend(
+            settings: fakeSettings(server), statePath: state.file("state.sqlite"), definition: DefaultConfiguration.assistant,
+            assistantID: nil)
+        let (deltas, signal) = AsyncStream<String>.makeStream()
+        let cancelWait = CancelWait()
+        let turn = Task {
+            try await RunDriver(backend: backend, toolRunner: weatherTools)
+                .runTurn(threadID: "thread_1", options: RunOptions(), cancelWait: cancelWait) {
+                    if case .textDelta(let delta) = $0 { signal.yield(delta) }
+                }
+        }
+        for await _ in deltas { break }
+
+        turn.cancel()  // the first Ctrl-C
+        #expect(await eventually { server.requests("POST", "/v1/threads/thread_1/runs/run_1/cancel").count == 1 })
+        cancelWait.abandon()  // the second
+        let summary = try await turn.value
+
+        #expect(summary.outcome == .cancelled)
+        #expect(summary.cancelAbandoned)
+        #expect(summary.text == "Hel")
+    }
 }

@@ -148,4 +148,14 @@ func reduceChat(_ chunks: [String]) throws -> ([ModelOutput], ChatCompletionsStr
         let (_, state) = try reduceChat(ChatCompletionsStreamFixture.truncated(["Hal"]))
         #expect(!state.isSettled)
     }
+
+    /// A hostile server's token counts: their sum trapped (an overflow) instead of holding at the maximum.
+    @Test func hugeTokenCountsDoNotOverflow() throws {
+        let (outputs, _) = try reduceChat(ChatCompletionsStreamFixture.text(["Hi"], usage: (Int.max, Int.max)))
+        #expect(outputs.contains(.usage(Usage(promptTokens: Int.max, completionTokens: Int.max))))
+        #expect(Usage(promptTokens: Int.max, completionTokens: 1).totalTokens == Int.max)
+        #expect(Usage(promptTokens: Int.min, completionTokens: -1).totalTokens == Int.min)
+        let total = TokenUsage(inputTokens: Int.max, outputTokens: 1) + TokenUsage(inputTokens: 1, outputTokens: Int.max)
+        #expect(total == TokenUsage(inputTokens: Int.max, outputTokens: Int.max))
+    }
 }

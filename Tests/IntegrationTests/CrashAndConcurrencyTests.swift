@@ -28,44 +28,135 @@ struct CrashAndConcurrencyTests {
         return shown.stdout + shown.stderr
     }
 
-    enum KillPoint: String, CaseIterable, Sendable {
-        /// The reply has started to show.
-        case midStream
-        /// The tools have run (stderr shows them); the run waits for or has just taken their outputs.
-        case afterTools
-        /// The process has only just printed its first tool line's start.
-        case midSecondStep
+    /// A moment of a turn at which the process running it is killed with -9: in the REPL (piped),
+    /// or in `serve` while a client streams the run with curl.
+    struct KillPoint: Sendable, CustomTestStringConvertible {
+        enum Where: Sendable {
+            /// The REPL, given `lines` (the last one's turn is killed).
+            case repl(lines: [String])
+            /// `serve`, streaming a run on a thread asking `question`; `afterTools` streams the
+            /// run's second step (the one `submit_tool_outputs` opens) instead of its first.
+            case serve(question: String, afterTools: Bool)
+        }
+
+        var name: String
+        var process: Where
+        /// True when the kill should come once the REPL's slow tool (a command that sleeps) runs.
+        var duringSlowTool = false
+        /// Whether the point is reached, from the output so far: the REPL's stdout and stderr, or
+        /// the server-sent events the client received.
+        var reached: @Sendable (_ stdout: String, _ stderr: String) -> Bool
+
+        var testDescription: String { name }
     }
 
-    @Test(arguments: KillPoint.allCases)
-    func aPipedSessionKilledMidTurnLeavesTheThreadUsableWithItsText(at point: KillPoint) async throws {
-        let question = point == .midStream ? "Tell me a joke." : Self.seedQuestion
-        let first = try RunningBinary([], lines: [question], environment: environment(delayMs: 40))
-        let reached = await first.waitFor { stdout, stderr in
-            switch point {
-            case .midStream: !stdout.isEmpty
-            case .afterTools: stderr.contains("→ get_rain_probability")
-            case .midSecondStep: stderr.contains("→ get_rain_probability") && !stdout.isEmpty
-            }
-        }
-        try #require(reached, "the turn never got there: \(first.stderr)")
-        let shown = first.stdout
-        first.kill9()
-        let threadID = try latestThread()
+    static let killPoints: [KillPoint] = [
+        KillPoint(name: "REPL, reply just started", process: .repl(lines: ["Tell me a joke."])) { stdout, _ in !stdout.isEmpty },
+        KillPoint(name: "REPL, reply well under way", process: .repl(lines: ["Tell me a joke."])) { stdout, _ in stdout.count > 60 },
+        KillPoint(
+            name: "REPL, second turn's reply started", process: .repl(lines: ["What's the temperature in Seoul?", "Tell me a joke."])
+        ) {
+            stdout, stderr in stderr.contains("tokens") && stdout.contains("demo model")
+        },
+        KillPoint(name: "REPL, during a slow tool", process: .repl(lines: [seedQuestion]), duringSlowTool: true) { _, _ in false },
+        KillPoint(name: "REPL, tools done", process: .repl(lines: [seedQuestion])) { _, stderr in stderr.contains("→ get_rain_probability")
+        },
+        KillPoint(name: "REPL, reply after tools started", process: .repl(lines: [seedQuestion])) { stdout, stderr in
+            stderr.contains("→ get_rain_probability") && !stdout.isEmpty
+        },
+        KillPoint(name: "serve, run just created", process: .serve(question: "Tell me a joke.", afterTools: false)) { events, _ in
+            events.contains("event: thread.run.created")
+        },
+        KillPoint(name: "serve, reply just started", process: .serve(question: "Tell me a joke.", afterTools: false)) { events, _ in
+            events.contains("event: thread.message.delta")
+        },
+        KillPoint(name: "serve, reply well under way", process: .serve(question: "Tell me a joke.", afterTools: false)) { events, _ in
+            events.components(separatedBy: "event: thread.message.delta").count > 6
+        },
+        KillPoint(name: "serve, tool step created", process: .serve(question: seedQuestion, afterTools: false)) { events, _ in
+            events.contains(#""type":"tool_calls""#)
+        },
+        KillPoint(name: "serve, waiting for tool outputs", process: .serve(question: seedQuestion, afterTools: false)) { events, _ in
+            events.contains("event: thread.run.requires_action")
+        },
+        KillPoint(name: "serve, reply after tools started", process: .serve(question: seedQuestion, afterTools: true)) { events, _ in
+            events.contains("event: thread.message.delta")
+        },
+    ]
 
-        // The next process finds the run's owner gone and fails it at once: no lease to wait out.
-        let next = try await ProcessRunner.run(["--thread", threadID], lines: ["Are you there?"], environment: environment())
-        #expect(next.status == 0, "stderr: \(next.stderr)")
-        #expect(!next.stdout.isEmpty)
+    /// Kill -9 at `point`, then restart: the thread takes the next message at once (the run's
+    /// owner is gone), `threads show` holds every message completed before, and the reply text
+    /// shown before the kill is kept (its first piece at least).
+    @Test(arguments: killPoints)
+    func aProcessKilledMidTurnLeavesTheThreadUsableWithItsText(at point: KillPoint) async throws {
+        let asked: [String]
+        let threadID: String
+        let shown: String
+        let next = "Are you there?"
+        switch point.process {
+        case .repl(let lines):
+            asked = lines
+            var arguments: [String] = []
+            var reached = point.reached
+            if point.duringSlowTool {
+                let started = home.path + "/slow-tool-started"
+                arguments = ["--config", try slowToolConfiguration(marking: started)]
+                reached = { _, _ in FileManager.default.fileExists(atPath: started) }
+            }
+            let first = try RunningBinary(ProcessRunner.threadlineBinary, arguments, lines: lines, environment: environment(delayMs: 150))
+            try #require(await first.waitFor(reached), "the turn never got there: \(first.stderr)")
+            shown = first.stdout
+            first.kill9()
+            threadID = try latestThread()
+
+            // The next process finds the run's owner gone and fails it at once: no lease to wait out.
+            let answer = try await ProcessRunner.run(["--thread", threadID], lines: [next], environment: environment())
+            #expect(answer.status == 0, "stderr: \(answer.stderr)")
+            #expect(!answer.stdout.isEmpty)
+        case .serve(let question, let afterTools):
+            asked = [question]
+            let serveEnvironment = environment(delayMs: 150)
+            let crashed = try await offPool { try ServeProcess(environment: serveEnvironment) }
+            let client = try await offPool { try crashed.streamedRun(asking: question, afterTools: afterTools) }
+            try #require(await client.stream.waitFor { events, _ in point.reached(events, "") }, "never got there: \(client.stream.stdout)")
+            shown = ServeProcess.deltaText(client.stream.stdout)
+            crashed.process.kill9()
+            client.stream.kill9()
+            threadID = client.threadID
+
+            let restarted = try await offPool { try ServeProcess(environment: serveEnvironment) }
+            defer { restarted.process.kill9() }
+            let added = try await offPool {
+                try restarted.request("POST", "/threads/\(threadID)/messages", body: #"{"role":"user","content":"\#(next)"}"#)
+            }
+            #expect(added.contains(#""object":"thread.message""#), "\(added)")
+            // The restarted serve ended its predecessor's run as failed, naming why (unless, on a
+            // slow machine, the run completed before the kill landed): none is left active.
+            let runs = try await offPool { try restarted.request("GET", "/threads/\(threadID)/runs") }
+            #expect(runs.contains(#""status":"failed""#) || runs.contains(#""status":"completed""#), "\(runs)")
+            #expect(!runs.contains(#""status":"failed""#) || runs.contains("the process running it stopped"), "\(runs)")
+        }
 
         let transcript = try show(threadID)
-        #expect(transcript.contains(question))
-        #expect(transcript.contains("Are you there?"))
+        for line in asked + [next] { #expect(transcript.contains(line)) }
         if !shown.isEmpty {
             // What was on the screen before the kill is kept (its first piece at least).
             let start = String(shown.prefix(4))
             #expect(transcript.contains(start), "shown \(shown.debugDescription), stored \(transcript)")
         }
+    }
+
+    /// A configuration directory whose `get_rain_probability` is a command that marks `started`,
+    /// then sleeps: a kill can land while it runs.
+    func slowToolConfiguration(marking started: String) throws -> String {
+        let directory = home.path + "/slow-tool-config"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let tools = #"""
+            {"tools": {"get_current_temperature": "demo", "get_n_day_weather_forecast": "demo",
+              "get_rain_probability": {"command": ["/bin/sh", "-c", "touch '\#(started)'; sleep 3; echo 0.5"], "approval": "auto"}}}
+            """#
+        try tools.write(toFile: directory + "/tools.json", atomically: true, encoding: .utf8)
+        return directory
     }
 
     @Test func twoPipedProcessesOnOneThreadTakeTurnsAndBothAnswer() async throws {
@@ -103,23 +194,6 @@ struct CrashAndConcurrencyTests {
         #expect(line.stderr.split(separator: "\n").contains { $0.hasPrefix("thread:") }, "the session went on after the refusal")
         #expect(try await offPool { try serve.runStatus(threadID, runID) } == "requires_action")
     }
-
-    @Test func aRestartedServeFailsTheRunItsKilledPredecessorLeftAndTheThreadMovesOn() async throws {
-        let serveEnvironment = environment()
-        let crashed = try await offPool { try ServeProcess(environment: serveEnvironment) }
-        let (threadID, runID) = try await offPool { try crashed.runWaitingForTools() }
-        crashed.process.kill9()
-
-        let restarted = try await offPool { try ServeProcess(environment: serveEnvironment) }
-        defer { restarted.process.kill9() }
-        let run = try await offPool { try restarted.request("GET", "/threads/\(threadID)/runs/\(runID)") }
-        #expect(run.contains(#""status":"failed""#))
-        #expect(run.contains("the process running it stopped"))
-        let added = try await offPool {
-            try restarted.request("POST", "/threads/\(threadID)/messages", body: #"{"role":"user","content":"again"}"#)
-        }
-        #expect(added.contains(#""object":"thread.message""#), "\(added)")
-    }
 }
 
 /// Runs blocking work (curl, polling) on a Dispatch thread: the concurrency pool's few threads
@@ -139,8 +213,8 @@ final class RunningBinary: @unchecked Sendable {
     private var err = Data()
 
     init(
-        _ arguments: [String], lines: [String] = [], environment: [String: String],
-        executable: String = ProcessRunner.threadlineBinary
+        _ executable: String = ProcessRunner.threadlineBinary, _ arguments: [String], lines: [String] = [],
+        environment: [String: String] = [:]
     ) throws {
         let (process, stdin, stdout, stderr) = ProcessRunner.prepare(executable, arguments, environment: environment)
         self.process = process
@@ -182,7 +256,7 @@ struct ServeProcess {
     let baseURL: String
 
     init(environment: [String: String]) throws {
-        process = try RunningBinary(["serve", "--port", "0"], environment: environment)
+        process = try RunningBinary(ProcessRunner.threadlineBinary, ["serve", "--port", "0"], environment: environment)
         var url: String?
         for _ in 0..<3_000 {
             if let range = process.stderr.range(of: #"http://127\.0\.0\.1:\d+/v1"#, options: .regularExpression) {
@@ -197,19 +271,24 @@ struct ServeProcess {
 
     struct ServeFailed: Error { var stderr: String }
 
-    func request(_ method: String, _ path: String, body: String? = nil) throws -> String {
+    private func curlArguments(_ method: String, _ path: String, body: String?) -> [String] {
         var arguments = ["-sS", "-X", method, baseURL + path, "-H", "Content-Type: application/json", "-H", "OpenAI-Beta: assistants=v2"]
         if let body { arguments += ["-d", body] }
-        return try ProcessRunner.run("/usr/bin/curl", arguments).stdout
+        return arguments
     }
 
-    private func id(_ json: String) -> String {
-        guard let range = json.range(of: #""id":"[^"]+""#, options: .regularExpression) else { return "" }
+    func request(_ method: String, _ path: String, body: String? = nil) throws -> String {
+        try ProcessRunner.run("/usr/bin/curl", curlArguments(method, path, body: body)).stdout
+    }
+
+    /// The first `"id":"<prefix>…"` in `json`.
+    private func id(_ json: String, prefix: String = "") -> String {
+        guard let range = json.range(of: #""id":"\#(prefix)[^"]+""#, options: .regularExpression) else { return "" }
         return String(json[range].dropFirst(6).dropLast())
     }
 
-    /// A thread asking the seed question, and its run left waiting for the two tools' outputs.
-    func runWaitingForTools() throws -> (threadID: String, runID: String) {
+    /// An assistant with the two weather tools, and a thread asking `question`: their ids.
+    private func assistantAndThread(asking question: String) throws -> (assistant: String, thread: String) {
         let function = { (name: String) in
             #"{"type":"function","function":{"name":"\#(name)","parameters":{"type":"object","properties":{"location":{"type":"string"}}}}}"#
         }
@@ -218,8 +297,47 @@ struct ServeProcess {
                 "POST", "/assistants",
                 body: #"{"model":"gpt-4o","tools":[\#(function("get_current_temperature")),\#(function("get_rain_probability"))]}"#))
         let thread = id(try request("POST", "/threads", body: "{}"))
-        _ = try request(
-            "POST", "/threads/\(thread)/messages", body: #"{"role":"user","content":"\#(CrashAndConcurrencyTests.seedQuestion)"}"#)
+        _ = try request("POST", "/threads/\(thread)/messages", body: #"{"role":"user","content":"\#(question)"}"#)
+        return (assistant, thread)
+    }
+
+    /// A run on a new thread asking `question`, its events streaming to a curl in the background.
+    /// With `afterTools` the first stream (ending when the run asks for tools) is read whole, the
+    /// calls are answered, and the stream returned is the one `submit_tool_outputs` opens.
+    func streamedRun(asking question: String, afterTools: Bool) throws -> (threadID: String, stream: RunningBinary) {
+        let (assistant, thread) = try assistantAndThread(asking: question)
+        var path = "/threads/\(thread)/runs"
+        var body = #"{"assistant_id":"\#(assistant)","stream":true}"#
+        if afterTools {
+            let events = try request("POST", path, body: body)
+            var calls: [String] = []
+            var rest = Substring(events)
+            while let range = rest.range(of: #""id":"call_[^"]+""#, options: .regularExpression) {
+                let call = String(rest[range].dropFirst(6).dropLast())
+                if !calls.contains(call) { calls.append(call) }
+                rest = rest[range.upperBound...]
+            }
+            path += "/\(id(events, prefix: "run_"))/submit_tool_outputs"
+            body =
+                #"{"stream":true,"tool_outputs":[\#(calls.map { #"{"tool_call_id":"\#($0)","output":"0.5"}"# }.joined(separator: ","))]}"#
+        }
+        return (thread, try RunningBinary("/usr/bin/curl", ["-N"] + curlArguments("POST", path, body: body)))
+    }
+
+    /// The reply text in the `thread.message.delta` events of a stream's text.
+    static func deltaText(_ events: String) -> String {
+        events.components(separatedBy: "\n\n").compactMap { event -> String? in
+            guard event.hasPrefix("event: thread.message.delta\ndata: "),
+                let object = try? JSONSerialization.jsonObject(with: Data(event.dropFirst(34).utf8)) as? [String: Any],
+                let content = (object["delta"] as? [String: Any])?["content"] as? [[String: Any]]
+            else { return nil }
+            return content.compactMap { ($0["text"] as? [String: Any])?["value"] as? String }.joined()
+        }.joined()
+    }
+
+    /// A thread asking the seed question, and its run left waiting for the two tools' outputs.
+    func runWaitingForTools() throws -> (threadID: String, runID: String) {
+        let (assistant, thread) = try assistantAndThread(asking: CrashAndConcurrencyTests.seedQuestion)
         // Answered queued, as the API does; the run goes on to wait for its tools.
         let run = id(try request("POST", "/threads/\(thread)/runs", body: #"{"assistant_id":"\#(assistant)"}"#))
         for _ in 0..<1_000 {

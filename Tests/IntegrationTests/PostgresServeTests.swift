@@ -124,10 +124,8 @@ struct PostgresServeTests {
             return (assistant.string("id"), thread.string("id"))
         }
         let stream = try RunningBinary(
-            [
-                "-sS", "-N", "-X", "POST", a.baseURL + "/threads/\(threadID)/runs", "-H", "Content-Type: application/json",
-                "-H", "OpenAI-Beta: assistants=v2", "-d", #"{"assistant_id":"\#(assistantID)","stream":true}"#,
-            ], environment: [:], executable: "/usr/bin/curl")
+            "/usr/bin/curl",
+            ["-N"] + a.curlArguments("POST", "/threads/\(threadID)/runs", body: #"{"assistant_id":"\#(assistantID)","stream":true}"#))
         defer { stream.kill9() }
         // Text written to the database before the kill, read through the other instance.
         var written = ""

@@ -38,4 +38,15 @@ import ThreadlineCore
         #expect(routing.receive(.terminate(SIGQUIT)) == .none)
         #expect(routing.end() == .exit(signal: SIGQUIT))
     }
+
+    @Test func aSecondCtrlCStopsTheWaitForTheRunsCancel() {
+        var routing = SignalRouting()
+        let wait = CancelWait()
+        routing.begin(.turn(turn, wait))
+        #expect(routing.receive(.interrupt) == .cancel(turn))
+        #expect(routing.receive(.interrupt) == .stopWaiting(wait))
+        #expect(routing.end() == .none)
+        routing.begin(.turn(turn, wait))
+        #expect(routing.receive(.interrupt) == .cancel(turn), "a new turn's first Ctrl-C cancels it")
+    }
 }

@@ -17,7 +17,10 @@ public enum ChatCompletionsStreamFixture {
     private static func ending(_ finish: String, usage: (Int, Int)) -> [String] {
         [
             chunk(choice("", finish: finish)),
-            chunk("", usage: #"{"prompt_tokens":\#(usage.0),"completion_tokens":\#(usage.1),"total_tokens":\#(usage.0 + usage.1)}"#),
+            chunk(
+                "",
+                usage:
+                    #"{"prompt_tokens":\#(usage.0),"completion_tokens":\#(usage.1),"total_tokens":\#(usage.0.saturatingAdding(usage.1))}"#),
             "data: [DONE]\n\n",
         ]
     }

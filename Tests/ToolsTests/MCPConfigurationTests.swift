@@ -65,6 +65,11 @@ struct MCPConfigurationTests {
         (#"{"mcpServers": {"t": {"command": "a", "env": {"A": 1}}}}"#, "server 't': \"env\" must be an object of strings"),
         (#"{"mcpServers": {"t": {"url": "ftp://x"}}}"#, "server 't': \"url\" must be an http(s) URL"),
         (#"{"mcpServers": {"t": {"command": "a", "startup_timeout": 0}}}"#, "server 't': \"startup_timeout\" must be a positive number"),
+        // 1e300 overflowed the clock and trapped (the timeouts of tools.json were already clamped).
+        (
+            #"{"mcpServers": {"t": {"command": "a", "tool_timeout": 1e300}}}"#,
+            "server 't': \"tool_timeout\" must be a positive number of seconds, at most 86400"
+        ),
         (#"{"mcpServers": {"t": {"command": "a", "approval": "never"}}}"#, "server 't': \"approval\" must be \"ask\" or \"auto\""),
         (#"{"mcpServers": {"t": {"command": "a", "enabled": "yes"}}}"#, "server 't': \"enabled\" must be true or false"),
         (#"{"mcpServers": {"t": {"command": "a", "autostart": true}}}"#, "server 't': unknown key 'autostart'"),

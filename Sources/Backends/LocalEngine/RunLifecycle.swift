@@ -120,8 +120,8 @@ struct RunLifecycle: Sendable {
             calls.append(ToolCall(id: unused ?? environment.makeID("call"), name: name, arguments: arguments))
         case .usage(let usage):
             run.usage = Usage(
-                promptTokens: (run.usage?.promptTokens ?? 0) + usage.promptTokens,
-                completionTokens: (run.usage?.completionTokens ?? 0) + usage.completionTokens)
+                promptTokens: (run.usage?.promptTokens ?? 0).saturatingAdding(usage.promptTokens),
+                completionTokens: (run.usage?.completionTokens ?? 0).saturatingAdding(usage.completionTokens))
         case .incomplete(let reason):
             incompleteReason = reason
         }

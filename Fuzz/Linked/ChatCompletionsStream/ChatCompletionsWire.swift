@@ -1,0 +1,1 @@
+../../../Sources/Backends/ChatCompletions/ChatCompletionsWire.swift

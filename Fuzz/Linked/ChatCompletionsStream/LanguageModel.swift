@@ -1,0 +1,1 @@
+../../../Sources/Backends/LocalEngine/LanguageModel.swift

@@ -1,0 +1,1 @@
+../../../Sources/Backends/Responses/ResponsesWire.swift
