@@ -271,7 +271,7 @@ struct ServeProcess {
 
     struct ServeFailed: Error { var stderr: String }
 
-    private func curlArguments(_ method: String, _ path: String, body: String?) -> [String] {
+    func curlArguments(_ method: String, _ path: String, body: String?) -> [String] {
         var arguments = ["-sS", "-X", method, baseURL + path, "-H", "Content-Type: application/json", "-H", "OpenAI-Beta: assistants=v2"]
         if let body { arguments += ["-d", body] }
         return arguments
