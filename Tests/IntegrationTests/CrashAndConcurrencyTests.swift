@@ -2,6 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// The built binary killed with -9 at points of a turn, and several processes on one thread at
 /// once (docs/reliability.md, "Crashes" and "Concurrent use"). Every wait is bounded; nothing
 /// here asserts how long anything took.
@@ -250,7 +254,7 @@ final class RunningBinary: @unchecked Sendable {
     }
 }
 
-/// `threadline serve` on a free port, driven with curl.
+/// `threadline serve` on a free port: requests made in process, streams read by curl.
 struct ServeProcess {
     let process: RunningBinary
     let baseURL: String
@@ -277,8 +281,34 @@ struct ServeProcess {
         return arguments
     }
 
+    /// The body of the answer, whatever its status. In process rather than a curl each: the
+    /// concurrency tests make hundreds of requests, and a process per request made them slow.
     func request(_ method: String, _ path: String, body: String? = nil) throws -> String {
-        try ProcessRunner.run("/usr/bin/curl", curlArguments(method, path, body: body)).stdout
+        guard let url = URL(string: baseURL + path) else { throw ServeFailed(stderr: "bad path \(path)") }
+        var request = URLRequest(url: url, timeoutInterval: 60)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("assistants=v2", forHTTPHeaderField: "OpenAI-Beta")
+        request.httpBody = body.map { Data($0.utf8) }
+        let answer = Answer()
+        URLSession.shared.dataTask(with: request) { data, _, error in answer.finish(data, error) }.resume()
+        return try answer.wait()
+    }
+
+    /// One request's answer, handed from URLSession's queue to the waiting test thread.
+    private final class Answer: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var result: Result<String, any Error> = .success("")
+
+        func finish(_ data: Data?, _ error: (any Error)?) {
+            result = error.map { .failure($0) } ?? .success(String(decoding: data ?? Data(), as: UTF8.self))
+            done.signal()
+        }
+
+        func wait() throws -> String {
+            done.wait()
+            return try result.get()
+        }
     }
 
     /// The first `"id":"<prefix>…"` in `json`.
