@@ -41,7 +41,7 @@ extension AssistantsAPI {
 
     @Sendable func listRuns(_ request: Request, context: Context) async throws -> Response {
         let threadID = try context.parameters.require("thread_id")
-        return try await list(request, id: \.id) { try await engine.runs(threadID: threadID, $0) }
+        return try await list(request, .runs(threadID: threadID))
     }
 
     @Sendable func retrieveRun(_ request: Request, context: Context) async throws -> Response {
@@ -82,7 +82,7 @@ extension AssistantsAPI {
     @Sendable func listSteps(_ request: Request, context: Context) async throws -> Response {
         let threadID = try context.parameters.require("thread_id")
         let runID = try context.parameters.require("run_id")
-        return try await list(request, id: \.id) { try await engine.steps(threadID: threadID, runID: runID, $0) }
+        return try await list(request, .steps(threadID: threadID, runID: runID))
     }
 
     @Sendable func retrieveStep(_ request: Request, context: Context) async throws -> Response {
