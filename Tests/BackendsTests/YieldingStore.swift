@@ -46,7 +46,7 @@ struct YieldingStore: ThreadStore {
 
 extension YieldingStore {
     func allActiveRuns() async throws -> [Run] { try await yielding { try await base.allActiveRuns() } }
-    func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject> {
+    func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject>? {
         try await yielding { try await base.wirePage(list, page) }
     }
     func lease(runID: String) async throws -> RunLease? { try await yielding { try await base.lease(runID: runID) } }

@@ -100,6 +100,18 @@ import ThreadlineCore
                 #expect(page["first_id"] == alone.objectValue?["id"])
                 #expect(page["object"] == .string("list"))
             }
+            // A list whose thread, or whose run on that thread, does not exist is not found.
+            let other = try await engine.createThread()
+            for missing in [
+                "/threads/thread_missing/messages", "/threads/thread_missing/runs", "/threads/\(other.id)/runs/\(run.id)/steps",
+            ] {
+                await #expect {
+                    try await api.json(.GET, missing, as: JSONValue.self)
+                } throws: { error in
+                    guard case HTTPError.api(404, _) = error else { return false }
+                    return true
+                }
+            }
         }
         await server.stop()
     }

@@ -200,12 +200,13 @@ public actor LocalEngine {
 
     /// One page of `list` as the stored JSON of its objects, for the API to send as it is.
     public nonisolated func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject> {
+        if let found = try await store.wirePage(list, page) { return found }
         switch list {
-        case .assistants: break
-        case .messages(let threadID, _), .runs(let threadID): _ = try await thread(id: threadID)
-        case .steps(let threadID, let runID): _ = try await run(threadID: threadID, id: runID)
+        case .messages(let threadID, _), .runs(let threadID): throw EngineError.notFound(kind: "thread", id: threadID)
+        case .steps(_, let runID): throw EngineError.notFound(kind: "run", id: runID)
+        // The assistants belong to nothing that could be missing.
+        case .assistants: return Page(items: [], hasMore: false)
         }
-        return try await store.wirePage(list, page)
     }
 
     // MARK: runs

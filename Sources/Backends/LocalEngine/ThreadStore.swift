@@ -53,7 +53,9 @@ public protocol ThreadStore: Sendable {
 
     /// One page of `list` as the stored wire JSON of each object, for answers that send the
     /// objects as they are: decoding and encoding them again cost more than the read itself.
-    func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject>
+    /// Nil when the thread of the list does not exist (for steps: the run, on that thread), so
+    /// that a store checks it in the same read.
+    func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject>?
 
     /// Writes every object of `changes` in one transaction, or none of them. When
     /// `changes.expectation` is set and the run's stored status is not the expected one (another
@@ -76,12 +78,18 @@ public protocol ThreadStore: Sendable {
 
 extension ThreadStore {
     /// The typed page, encoded: for a store that keeps no wire JSON to hand out.
-    public func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject> {
+    public func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject>? {
         switch list {
-        case .assistants: WireObject.page(try await assistants(page), id: \.id)
-        case .messages(let threadID, let runID): WireObject.page(try await messages(threadID: threadID, runID: runID, page), id: \.id)
-        case .runs(let threadID): WireObject.page(try await runs(threadID: threadID, page), id: \.id)
-        case .steps(_, let runID): WireObject.page(try await steps(runID: runID, page), id: \.id)
+        case .assistants: return WireObject.page(try await assistants(page), id: \.id)
+        case .messages(let threadID, let runID):
+            guard try await thread(id: threadID) != nil else { return nil }
+            return WireObject.page(try await messages(threadID: threadID, runID: runID, page), id: \.id)
+        case .runs(let threadID):
+            guard try await thread(id: threadID) != nil else { return nil }
+            return WireObject.page(try await runs(threadID: threadID, page), id: \.id)
+        case .steps(let threadID, let runID):
+            guard try await run(id: runID)?.threadID == threadID else { return nil }
+            return WireObject.page(try await steps(runID: runID, page), id: \.id)
         }
     }
 }

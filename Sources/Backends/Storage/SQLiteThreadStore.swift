@@ -299,12 +299,19 @@ public final class SQLiteThreadStore: ThreadStore {
         try objects(type, "SELECT json FROM \(table) WHERE id = ?", [id]).first
     }
 
-    public func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject> {
-        try wirePageNow(Self.scope(of: list), page)
+    public func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject>? {
+        let owner = Self.owner(of: list)
+        return try read { db in
+            // The owner in the same read as the page: one hop to the reader, and nothing decoded.
+            if let owner, try Int64.fetchOne(db.cachedStatement(sql: owner.sql), arguments: StatementArguments(owner.arguments)) == nil {
+                return nil
+            }
+            return try Self.page(db, Self.scope(of: list), page)
+        }
     }
 
     private func decodedPage<T: Decodable & Sendable>(_ type: T.Type, _ scope: ListScope, _ request: PageRequest) throws -> Page<T> {
-        let page = try wirePageNow(scope, request)
+        let page = try read { db in try Self.page(db, scope, request) }
         return Page(items: try page.items.map { try Self.decode(type, $0.json) }, hasMore: page.hasMore)
     }
 
@@ -321,15 +328,24 @@ public final class SQLiteThreadStore: ThreadStore {
         }
     }
 
+    /// The query that finds the thread (or for steps, the run on its thread) a list belongs to.
+    private static func owner(of list: StoredList) -> (sql: String, arguments: [String])? {
+        switch list {
+        case .assistants: nil
+        case .messages(let threadID, _), .runs(let threadID): ("SELECT 1 FROM threads WHERE id = ?", [threadID])
+        case .steps(let threadID, let runID): ("SELECT 1 FROM runs WHERE id = ? AND thread_id = ?", [runID, threadID])
+        }
+    }
+
     /// A run's steps are all of its thread: the run id alone selects them.
     private static func stepsScope(runID: String) -> ListScope { ("run_steps", "run_id = ?", [runID]) }
 
     /// One page of `list`, by keyset on `seq`: the cursors are looked up (within the list) and
     /// the page is read with `LIMIT`, one row more to learn `hasMore`. Rows are read through a
     /// cursor by column position, without copying them.
-    private func wirePageNow(_ listScope: ListScope, _ request: PageRequest) throws -> Page<WireObject> {
+    private static func page(_ db: Database, _ listScope: ListScope, _ request: PageRequest) throws -> Page<WireObject> {
         let (table, scope, scopeArguments) = listScope
-        let objects: [WireObject] = try read { db in
+        let objects: [WireObject] = try {
             func seq(of id: String?, _ parameter: String) throws -> Int64? {
                 guard let id else { return nil }
                 guard
@@ -365,7 +381,7 @@ public final class SQLiteThreadStore: ThreadStore {
                 arguments: arguments)
             let objects = try Array(rows.map { WireObject(id: $0[0], json: $0[1]) })
             return readsBackwards ? objects.reversed() : objects
-        }
+        }()
         let hasMore = objects.count > request.limit
         let kept = request.before != nil && request.after == nil ? objects.suffix(request.limit) : objects.prefix(request.limit)
         return Page(items: Array(kept), hasMore: hasMore)
