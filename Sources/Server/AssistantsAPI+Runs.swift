@@ -16,16 +16,18 @@ extension AssistantsAPI {
         let body = try await decode(CreateRunBody.self, from: request)
         _ = try await engine.assistant(id: body.assistantID)
         let thread = try await makeThread(body.thread ?? CreateThreadBody())
-        return try await startRun(on: thread.id, body, prefix: [.threadCreated(thread)])
+        return try await startRun(on: thread.id, body, prefix: [.threadCreated(thread)], isNew: true)
     }
 
-    private func startRun(on threadID: String, _ body: CreateRunBody, prefix: [StreamEvent] = [])
+    /// `isNew`: the thread was just made with the assistant checked, so it has no active run
+    /// and the two look-ups (the latter waiting for the engine's turn) are skipped.
+    private func startRun(on threadID: String, _ body: CreateRunBody, prefix: [StreamEvent] = [], isNew: Bool = false)
         async throws -> Response
     {
-        _ = try await engine.assistant(id: body.assistantID)
+        if !isNew { _ = try await engine.assistant(id: body.assistantID) }
         let additional = body.additionalMessages ?? []
         try validate(additional)
-        if let active = try await engine.activeRun(threadID: threadID) {
+        if !isNew, let active = try await engine.activeRun(threadID: threadID) {
             throw APIFailure.invalid("Thread \(threadID) already has an active run \(active.id).")
         }
         try await append(additional, to: threadID)
