@@ -27,6 +27,48 @@ struct MessageDeltaFastPath {
         return result ?? nil
     }
 
+    /// The delta as JSON text, written directly: what the synthesized `Encodable` conformance
+    /// gives (same members, same order), at a fraction of `JSONEncoder`'s cost on the events a
+    /// streamed reply consists of. Nil when a part carries annotations; the encoder writes those.
+    static func encode(_ delta: MessageDelta) -> String? {
+        var json = #"{"id":"#
+        WireCoding.appendString(delta.id, to: &json)
+        json.append(#","object":"#)
+        WireCoding.appendString(delta.object, to: &json)
+        json.append(#","delta":{"#)
+        if let role = delta.delta.role {
+            json.append(#""role":"#)
+            WireCoding.appendString(role, to: &json)
+            if delta.delta.content != nil { json.append(",") }
+        }
+        if let content = delta.delta.content {
+            json.append(#""content":["#)
+            for (position, part) in content.enumerated() {
+                json.append(position == 0 ? #"{"index":"# : #",{"index":"#)
+                json.append(String(part.index))
+                json.append(#","type":"#)
+                WireCoding.appendString(part.type, to: &json)
+                if let text = part.text {
+                    json.append(#","text":{"#)
+                    if let value = text.value {
+                        json.append(#""value":"#)
+                        WireCoding.appendString(value, to: &json)
+                        if text.annotations != nil { json.append(",") }
+                    }
+                    if let annotations = text.annotations {
+                        guard annotations.isEmpty else { return nil }
+                        json.append(#""annotations":[]"#)
+                    }
+                    json.append("}")
+                }
+                json.append("}")
+            }
+            json.append("]")
+        }
+        json.append("}}")
+        return json
+    }
+
     // MARK: The MessageDelta shape (mirrors the synthesized Decodable conformances)
 
     private mutating func messageDelta() -> MessageDelta? {

@@ -89,7 +89,7 @@ public enum StreamEvent: Sendable, Equatable {
         case .runStep(_, let step): WireCoding.jsonText(step)
         case .runStepDelta(let delta): WireCoding.jsonText(delta)
         case .message(_, let message): WireCoding.jsonText(message)
-        case .messageDelta(let delta): WireCoding.jsonText(delta)
+        case .messageDelta(let delta): MessageDeltaFastPath.encode(delta) ?? WireCoding.jsonText(delta)
         case .error(let body): WireCoding.jsonText(["error": body])
         case .done, .unknown: "[DONE]"
         }

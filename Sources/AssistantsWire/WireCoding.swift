@@ -14,6 +14,34 @@ public enum WireCoding {
     public static func jsonText(_ value: some Encodable) -> String {
         (try? String(decoding: encoder().encode(value), as: UTF8.self)) ?? "{}"
     }
+
+    /// Appends `text` as a JSON string, escaped as `encoder()` escapes it (no `\/`), for the
+    /// answers written by hand because Codable costs more than the rest of their work.
+    public static func appendString(_ text: String, to json: inout String) {
+        json.append("\"")
+        var start = text.utf8.startIndex
+        for index in text.utf8.indices {
+            let byte = text.utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            json.append(contentsOf: text[start..<index])
+            switch byte {
+            case UInt8(ascii: "\""): json.append("\\\"")
+            case UInt8(ascii: "\\"): json.append("\\\\")
+            case 0x0A: json.append("\\n")
+            case 0x0D: json.append("\\r")
+            case 0x09: json.append("\\t")
+            case 0x08: json.append("\\b")
+            case 0x0C: json.append("\\f")
+            default:
+                json.append("\\u00")
+                json.append(String(byte >> 4, radix: 16))
+                json.append(String(byte & 0xF, radix: 16))
+            }
+            start = text.utf8.index(after: index)
+        }
+        json.append(contentsOf: text[start...])
+        json.append("\"")
+    }
 }
 
 /// The `error` member of an API error response, and the payload of an `error` stream event.

@@ -12,7 +12,7 @@ extension AssistantsAPI {
     }
 
     @Sendable func listAssistants(_ request: Request, context: Context) async throws -> Response {
-        try await list(request, id: \.id) { try await engine.assistants($0) }
+        try await list(request, .assistants)
     }
 
     @Sendable func retrieveAssistant(_ request: Request, context: Context) async throws -> Response {

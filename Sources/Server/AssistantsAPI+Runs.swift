@@ -16,16 +16,18 @@ extension AssistantsAPI {
         let body = try await decode(CreateRunBody.self, from: request)
         _ = try await engine.assistant(id: body.assistantID)
         let thread = try await makeThread(body.thread ?? CreateThreadBody())
-        return try await startRun(on: thread.id, body, prefix: [.threadCreated(thread)])
+        return try await startRun(on: thread.id, body, prefix: [.threadCreated(thread)], isNew: true)
     }
 
-    private func startRun(on threadID: String, _ body: CreateRunBody, prefix: [StreamEvent] = [])
+    /// `isNew`: the thread was just made with the assistant checked, so it has no active run
+    /// and the two look-ups (the latter waiting for the engine's turn) are skipped.
+    private func startRun(on threadID: String, _ body: CreateRunBody, prefix: [StreamEvent] = [], isNew: Bool = false)
         async throws -> Response
     {
-        _ = try await engine.assistant(id: body.assistantID)
+        if !isNew { _ = try await engine.assistant(id: body.assistantID) }
         let additional = body.additionalMessages ?? []
         try validate(additional)
-        if let active = try await engine.activeRun(threadID: threadID) {
+        if !isNew, let active = try await engine.activeRun(threadID: threadID) {
             throw APIFailure.invalid("Thread \(threadID) already has an active run \(active.id).")
         }
         try await append(additional, to: threadID)
@@ -41,7 +43,7 @@ extension AssistantsAPI {
 
     @Sendable func listRuns(_ request: Request, context: Context) async throws -> Response {
         let threadID = try context.parameters.require("thread_id")
-        return try await list(request, id: \.id) { try await engine.runs(threadID: threadID, $0) }
+        return try await list(request, .runs(threadID: threadID))
     }
 
     @Sendable func retrieveRun(_ request: Request, context: Context) async throws -> Response {
@@ -82,7 +84,7 @@ extension AssistantsAPI {
     @Sendable func listSteps(_ request: Request, context: Context) async throws -> Response {
         let threadID = try context.parameters.require("thread_id")
         let runID = try context.parameters.require("run_id")
-        return try await list(request, id: \.id) { try await engine.steps(threadID: threadID, runID: runID, $0) }
+        return try await list(request, .steps(threadID: threadID, runID: runID))
     }
 
     @Sendable func retrieveStep(_ request: Request, context: Context) async throws -> Response {

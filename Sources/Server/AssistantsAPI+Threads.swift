@@ -61,7 +61,7 @@ extension AssistantsAPI {
     @Sendable func listMessages(_ request: Request, context: Context) async throws -> Response {
         let threadID = try context.parameters.require("thread_id")
         let runID = request.uri.queryParameters["run_id"].map(String.init)
-        return try await list(request, id: \.id) { try await engine.messages(threadID: threadID, runID: runID, $0) }
+        return try await list(request, .messages(threadID: threadID, runID: runID))
     }
 
     @Sendable func retrieveMessage(_ request: Request, context: Context) async throws -> Response {

@@ -55,11 +55,10 @@ struct AssistantsAPI: Sendable {
         return try WireCoding.decoder().decode(type, from: bytes)
     }
 
-    /// One page of a list, read by `read` with the request's `limit`, `order`, `after`, `before`.
-    func list<Item: Encodable & Sendable>(
-        _ request: Request, id: (Item) -> String, _ read: (PageRequest) async throws -> Page<Item>
-    ) async throws -> Response {
-        WireResponse.json(ListPage(try await read(PageRequest(request)), id: id))
+    /// One page of `list` with the request's `limit`, `order`, `after`, `before`, its objects
+    /// sent as stored.
+    func list(_ request: Request, _ list: StoredList) async throws -> Response {
+        WireResponse.list(try await engine.wirePage(list, PageRequest(request)))
     }
 
     /// A run's answer: its events as they happen when streaming, otherwise the run as first

@@ -196,3 +196,46 @@ struct MessageDeltaFastPathTests {
         }
     }
 }
+
+/// The direct writer gives the encoder's JSON for every shape a delta takes (the encoder's
+/// member order varies from run to run, so values are compared), and leaves annotations to it.
+@Suite("MessageDelta fast writer")
+struct MessageDeltaFastWriterTests {
+    static let text = MessageDelta.TextDelta(value: "줄 \"q\" \\ \n\u{1}🙂", annotations: [])
+
+    static func value(_ json: String) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)) }
+
+    static func with(_ body: MessageDelta.Body) -> MessageDelta {
+        var delta = MessageDelta(messageID: "m", text: "")
+        delta.delta = body
+        return delta
+    }
+
+    @Test(arguments: [
+        MessageDelta(messageID: "msg_1", text: "hello"),
+        MessageDelta(messageID: "msg_\"2", text: MessageDeltaFastWriterTests.text.value ?? ""),
+        MessageDeltaFastWriterTests.with(.init(role: "assistant", content: nil)),
+        MessageDeltaFastWriterTests.with(.init(role: nil, content: nil)),
+        MessageDeltaFastWriterTests.with(.init(role: "assistant", content: [.init(index: 3, type: "text", text: nil)])),
+        MessageDeltaFastWriterTests.with(
+            .init(
+                role: nil,
+                content: [
+                    .init(index: 0, type: "text", text: .init(value: nil, annotations: [])),
+                    .init(index: 1, type: "text", text: .init(value: "x", annotations: nil)),
+                    .init(index: 2, type: "text", text: MessageDeltaFastWriterTests.text),
+                ])),
+    ])
+    func writesWhatTheEncoderWrites(value: MessageDelta) throws {
+        let written = try #require(MessageDeltaFastPath.encode(value))
+        #expect(try Self.value(written) == Self.value(WireCoding.jsonText(value)))
+        #expect(try JSONDecoder().decode(MessageDelta.self, from: Data(written.utf8)) == value)
+    }
+
+    @Test func leavesAnnotationsToTheEncoder() throws {
+        let annotated = Self.with(
+            .init(role: nil, content: [.init(index: 0, type: "text", text: .init(value: "x", annotations: [.null]))]))
+        #expect(MessageDeltaFastPath.encode(annotated) == nil)
+        #expect(try Self.value(StreamEvent.messageDelta(annotated).dataText) == Self.value(WireCoding.jsonText(annotated)))
+    }
+}

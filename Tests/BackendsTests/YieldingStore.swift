@@ -46,6 +46,9 @@ struct YieldingStore: ThreadStore {
 
 extension YieldingStore {
     func allActiveRuns() async throws -> [Run] { try await yielding { try await base.allActiveRuns() } }
+    func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject>? {
+        try await yielding { try await base.wirePage(list, page) }
+    }
     func lease(runID: String) async throws -> RunLease? { try await yielding { try await base.lease(runID: runID) } }
     func claimRun(id: String, lease: RunLease, lapsedBefore: Int64) async throws -> Bool {
         try await yielding { try await base.claimRun(id: id, lease: lease, lapsedBefore: lapsedBefore) }

@@ -72,4 +72,47 @@ import ThreadlineCore
         }
         await server.stop()
     }
+
+    /// Lists send each object's stored JSON as it is: the same members and values as the object
+    /// retrieved alone, for messages, runs, steps and assistants.
+    @Test func listedObjectsAreTheObjectsRetrievedAlone() async throws {
+        let server = try await LiveServer(model: DemoModel(deltaDelay: .zero), directory: directory)
+        do {
+            let engine = server.engine
+            let assistant = try await engine.createAssistant(model: "demo", instructions: "say \"hi\"\n", tools: [])
+            let thread = try await engine.createThread(metadata: ["k": "v/\u{1}"])
+            let message = try await engine.addMessage(threadID: thread.id, role: "user", text: "줄 \"a\\b\"\t</end>")
+            let stream = try await engine.createRun(threadID: thread.id, request: RunRequest(assistantID: assistant.id))
+            for try await _ in stream {}
+            let run = try #require(try await engine.runs(threadID: thread.id).first)
+            let step = try #require(try await engine.steps(threadID: thread.id, runID: run.id).first)
+            let api = APIClient(
+                settings: HTTPSettings(baseURL: server.baseURL, apiKey: nil, extraHeaders: ["OpenAI-Beta": "assistants=v2"]))
+            for (list, one) in [
+                ("/assistants", "/assistants/\(assistant.id)"),
+                ("/threads/\(thread.id)/messages?order=asc", "/threads/\(thread.id)/messages/\(message.id)"),
+                ("/threads/\(thread.id)/runs", "/threads/\(thread.id)/runs/\(run.id)"),
+                ("/threads/\(thread.id)/runs/\(run.id)/steps?order=asc", "/threads/\(thread.id)/runs/\(run.id)/steps/\(step.id)"),
+            ] {
+                let page = try #require(try await api.json(.GET, list, as: JSONValue.self).objectValue)
+                let alone = try await api.json(.GET, one, as: JSONValue.self)
+                #expect(page["data"]?.arrayValue?.first == alone, "\(list)")
+                #expect(page["first_id"] == alone.objectValue?["id"])
+                #expect(page["object"] == .string("list"))
+            }
+            // A list whose thread, or whose run on that thread, does not exist is not found.
+            let other = try await engine.createThread()
+            for missing in [
+                "/threads/thread_missing/messages", "/threads/thread_missing/runs", "/threads/\(other.id)/runs/\(run.id)/steps",
+            ] {
+                await #expect {
+                    try await api.json(.GET, missing, as: JSONValue.self)
+                } throws: { error in
+                    guard case HTTPError.api(404, _) = error else { return false }
+                    return true
+                }
+            }
+        }
+        await server.stop()
+    }
 }

@@ -83,15 +83,15 @@ public actor LocalEngine {
         return assistant
     }
 
-    public func assistant(id: String) async throws -> Assistant {
+    public nonisolated func assistant(id: String) async throws -> Assistant {
         guard let assistant = try await store.assistant(id: id) else { throw EngineError.notFound(kind: "assistant", id: id) }
         return assistant
     }
 
-    public func assistants(_ page: PageRequest) async throws -> Page<Assistant> { try await store.assistants(page) }
+    public nonisolated func assistants(_ page: PageRequest) async throws -> Page<Assistant> { try await store.assistants(page) }
 
     /// Every assistant, oldest first.
-    public func assistants() async throws -> [Assistant] { try await assistants(.all).items }
+    public nonisolated func assistants() async throws -> [Assistant] { try await assistants(.all).items }
 
     public func updateAssistant(_ assistant: Assistant) async throws {
         try await exclusively {
@@ -126,7 +126,7 @@ public actor LocalEngine {
         return thread
     }
 
-    public func thread(id: String) async throws -> AssistantThread {
+    public nonisolated func thread(id: String) async throws -> AssistantThread {
         guard let thread = try await store.thread(id: id) else { throw EngineError.notFound(kind: "thread", id: id) }
         return thread
     }
@@ -139,7 +139,7 @@ public actor LocalEngine {
     }
 
     /// Threads with their first user message, most recently used first.
-    public func recentThreads(limit: Int) async throws -> [ThreadListing] {
+    public nonisolated func recentThreads(limit: Int) async throws -> [ThreadListing] {
         try await store.recentThreads(limit: limit)
     }
 
@@ -180,17 +180,17 @@ public actor LocalEngine {
     }
 
     /// One page of the thread's messages (only run `runID`'s when given).
-    public func messages(threadID: String, runID: String? = nil, _ page: PageRequest) async throws -> Page<Message> {
+    public nonisolated func messages(threadID: String, runID: String? = nil, _ page: PageRequest) async throws -> Page<Message> {
         _ = try await thread(id: threadID)
         return try await store.messages(threadID: threadID, runID: runID, page)
     }
 
     /// Every message of the thread, oldest first.
-    public func messages(threadID: String) async throws -> [Message] {
+    public nonisolated func messages(threadID: String) async throws -> [Message] {
         try await messages(threadID: threadID, .all).items
     }
 
-    public func message(threadID: String, id: String) async throws -> Message {
+    public nonisolated func message(threadID: String, id: String) async throws -> Message {
         guard let message = try await store.message(id: id), message.threadID == threadID else {
             throw EngineError.notFound(kind: "message", id: id)
         }
@@ -198,44 +198,55 @@ public actor LocalEngine {
     }
 
     /// The thread's first message from the user.
-    public func firstUserMessage(threadID: String) async throws -> Message? {
+    public nonisolated func firstUserMessage(threadID: String) async throws -> Message? {
         try await store.firstUserMessage(threadID: threadID)
     }
 
     /// The thread's messages and tool steps in order.
-    public func timeline(threadID: String) async throws -> [TimelineItem] {
+    public nonisolated func timeline(threadID: String) async throws -> [TimelineItem] {
         _ = try await thread(id: threadID)
         return try await store.timeline(threadID: threadID)
     }
 
+    /// One page of `list` as the stored JSON of its objects, for the API to send as it is.
+    public nonisolated func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject> {
+        if let found = try await store.wirePage(list, page) { return found }
+        switch list {
+        case .messages(let threadID, _), .runs(let threadID): throw EngineError.notFound(kind: "thread", id: threadID)
+        case .steps(_, let runID): throw EngineError.notFound(kind: "run", id: runID)
+        // The assistants belong to nothing that could be missing.
+        case .assistants: return Page(items: [], hasMore: false)
+        }
+    }
+
     // MARK: runs
 
-    public func run(threadID: String, id: String) async throws -> Run {
+    public nonisolated func run(threadID: String, id: String) async throws -> Run {
         guard let run = try await store.run(id: id), run.threadID == threadID else {
             throw EngineError.notFound(kind: "run", id: id)
         }
         return run
     }
 
-    public func runs(threadID: String, _ page: PageRequest) async throws -> Page<Run> {
+    public nonisolated func runs(threadID: String, _ page: PageRequest) async throws -> Page<Run> {
         _ = try await thread(id: threadID)
         return try await store.runs(threadID: threadID, page)
     }
 
     /// Every run of the thread, oldest first.
-    public func runs(threadID: String) async throws -> [Run] { try await runs(threadID: threadID, .all).items }
+    public nonisolated func runs(threadID: String) async throws -> [Run] { try await runs(threadID: threadID, .all).items }
 
-    public func steps(threadID: String, runID: String, _ page: PageRequest) async throws -> Page<RunStep> {
+    public nonisolated func steps(threadID: String, runID: String, _ page: PageRequest) async throws -> Page<RunStep> {
         _ = try await run(threadID: threadID, id: runID)
         return try await store.steps(runID: runID, page)
     }
 
     /// Every step of the run, oldest first.
-    public func steps(threadID: String, runID: String) async throws -> [RunStep] {
+    public nonisolated func steps(threadID: String, runID: String) async throws -> [RunStep] {
         try await steps(threadID: threadID, runID: runID, .all).items
     }
 
-    public func step(threadID: String, runID: String, id: String) async throws -> RunStep {
+    public nonisolated func step(threadID: String, runID: String, id: String) async throws -> RunStep {
         guard let step = try await store.step(id: id), step.runID == runID, step.threadID == threadID else {
             throw EngineError.notFound(kind: "run step", id: id)
         }

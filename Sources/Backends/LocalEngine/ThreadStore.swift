@@ -51,6 +51,12 @@ public protocol ThreadStore: Sendable {
     /// Every run not ended, on any thread, oldest first: what a restarted `serve` looks over.
     func allActiveRuns() async throws -> [Run]
 
+    /// One page of `list` as the stored wire JSON of each object, for answers that send the
+    /// objects as they are: decoding and encoding them again cost more than the read itself.
+    /// Nil when the thread of the list does not exist (for steps: the run, on that thread), so
+    /// that a store checks it in the same read.
+    func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject>?
+
     /// Writes every object of `changes` in one transaction, or none of them. When
     /// `changes.expectation` is set and the run's stored status is not the expected one (another
     /// process moved it on), nothing is written and `StoreError.runChanged` is thrown; when
@@ -68,6 +74,48 @@ public protocol ThreadStore: Sendable {
     func claimRun(id: String, lease: RunLease, lapsedBefore: Int64) async throws -> Bool
     /// Renews the heartbeat of the runs among `runIDs` that `owner` still holds; answers those.
     func renewLeases(owner: String, runIDs: [String], at now: Int64) async throws -> Set<String>
+}
+
+extension ThreadStore {
+    /// The typed page, encoded: for a store that keeps no wire JSON to hand out.
+    public func wirePage(_ list: StoredList, _ page: PageRequest) async throws -> Page<WireObject>? {
+        switch list {
+        case .assistants: return WireObject.page(try await assistants(page), id: \.id)
+        case .messages(let threadID, let runID):
+            guard try await thread(id: threadID) != nil else { return nil }
+            return WireObject.page(try await messages(threadID: threadID, runID: runID, page), id: \.id)
+        case .runs(let threadID):
+            guard try await thread(id: threadID) != nil else { return nil }
+            return WireObject.page(try await runs(threadID: threadID, page), id: \.id)
+        case .steps(let threadID, let runID):
+            guard try await run(id: runID)?.threadID == threadID else { return nil }
+            return WireObject.page(try await steps(runID: runID, page), id: \.id)
+        }
+    }
+}
+
+/// A list the API pages through.
+public enum StoredList: Sendable, Equatable {
+    case assistants
+    /// A thread's messages, only those of run `runID` when given.
+    case messages(threadID: String, runID: String?)
+    case runs(threadID: String)
+    case steps(threadID: String, runID: String)
+}
+
+/// An object's id and its wire JSON text (an object, its members in any order).
+public struct WireObject: Sendable, Equatable {
+    public var id: String
+    public var json: String
+
+    public init(id: String, json: String) {
+        self.id = id
+        self.json = json
+    }
+
+    static func page<Item: Encodable>(_ page: Page<Item>, id: (Item) -> String) -> Page<WireObject> {
+        Page(items: page.items.map { WireObject(id: id($0), json: WireCoding.jsonText($0)) }, hasMore: page.hasMore)
+    }
 }
 
 /// `limit`, `order`, `after` and `before` of a list request, as the Assistants API takes them.

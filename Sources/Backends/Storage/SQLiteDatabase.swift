@@ -109,7 +109,7 @@ enum SQLiteDatabase {
 
     /// The next value of the global order shared by every table (creation order).
     static func nextSequence(_ db: Database) throws -> Int64 {
-        guard let next = try Int64.fetchOne(db, sql: "UPDATE sequence SET value = value + 1 WHERE id = 1 RETURNING value")
+        guard let next = try Int64.fetchOne(db.cachedStatement(sql: "UPDATE sequence SET value = value + 1 WHERE id = 1 RETURNING value"))
         else { throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the sequence row is missing") }
         return next
     }

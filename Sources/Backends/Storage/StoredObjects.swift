@@ -27,10 +27,16 @@ struct KeysetPage {
     /// The `LIMIT` of the read.
     var readLimit: Int { request.limit + 1 }
 
-    /// The page made of the JSON rows read (in `readOrder`).
-    func page<T: Decodable & Sendable>(_ type: T.Type, rows: [String]) throws -> Page<T> {
+    /// The page made of the rows read (in `readOrder`).
+    func page<Row: Sendable>(rows: [Row]) -> Page<Row> {
         let ordered = readsBackwards ? rows.reversed() : rows
         let kept = readsBackwards ? Array(ordered.suffix(request.limit)) : Array(ordered.prefix(request.limit))
-        return Page(items: try kept.map { try StoredObjects.decode(type, $0) }, hasMore: rows.count > request.limit)
+        return Page(items: kept, hasMore: rows.count > request.limit)
+    }
+
+    /// The page made of the JSON rows read (in `readOrder`), decoded.
+    func page<T: Decodable & Sendable>(_ type: T.Type, rows: [String]) throws -> Page<T> {
+        let page = page(rows: rows)
+        return Page(items: try page.items.map { try StoredObjects.decode(type, $0) }, hasMore: page.hasMore)
     }
 }
