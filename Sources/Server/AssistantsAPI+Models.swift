@@ -1,3 +1,4 @@
+import AssistantsWire
 import Backends
 import Hummingbird
 
@@ -9,8 +10,8 @@ extension AssistantsAPI {
         if names.isEmpty {
             for model in try await engine.assistants().map(\.model) where !names.contains(model) { names.append(model) }
         }
-        let models = names.map { ModelObject(id: $0) }
-        return WireResponse.json(ListPage(Page(items: models, hasMore: false), id: \.id))
+        let models = names.map { WireObject(id: $0, json: WireCoding.jsonText(ModelObject(id: $0))) }
+        return WireResponse.list(Page(items: models, hasMore: false))
     }
 }
 
