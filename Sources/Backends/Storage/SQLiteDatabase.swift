@@ -98,7 +98,7 @@ enum SQLiteDatabase {
                 sql: "ALTER TABLE messages ADD COLUMN text TEXT NOT NULL DEFAULT ''; ALTER TABLE messages ADD COLUMN status TEXT;")
             let stored = try Row.fetchCursor(db, sql: "SELECT id, json FROM messages")
             while let row = try stored.next() {
-                let message = try WireCoding.decoder().decode(Message.self, from: Data((row[1] as String).utf8))
+                let message = try StoredObjects.decode(Message.self, row[1])
                 try db.execute(
                     sql: "UPDATE messages SET text = ?, status = ? WHERE id = ?",
                     arguments: [message.text, message.status?.rawValue, row[0] as String])
